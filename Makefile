@@ -1,0 +1,26 @@
+# caseport: the two commands of the README are "make demo" and "make test".
+GO      ?= go
+BIN     := bin/caseport
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+DEMO    ?= cases/gastric-2026-041
+
+.PHONY: build demo test bench bundle clean
+
+build: bundle
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/caseport
+
+demo: build
+	./$(BIN) check $(DEMO)
+
+test: bundle
+	$(GO) vet ./...
+	$(GO) test ./...
+
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin
+
+# Each part of the build may add rules in its own file under mk/.
+include mk/*.mk

@@ -1,0 +1,2 @@
+# The browser bundle (typage + the unlock code), built with esbuild.
+bundle:
