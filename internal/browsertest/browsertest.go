@@ -53,9 +53,16 @@ func New(t testing.TB) *Browser {
 		}
 		t.Skip("chromium not found; install it with: apt-get install chromium")
 	}
+	// Not t.TempDir: Chromium's helper processes may still be writing to
+	// the profile for a moment after the browser is closed, and t.TempDir's
+	// single removal attempt then fails the test.
+	profile, err := os.MkdirTemp("", "browsertest-profile-")
+	if err != nil {
+		t.Fatalf("chromium profile folder: %v", err)
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
 		chromedp.Headless,
@@ -83,11 +90,23 @@ func New(t testing.TB) *Browser {
 	if err := chromedp.Run(ctx, network.Enable()); err != nil {
 		cancelCtx()
 		cancelAlloc()
+		os.RemoveAll(profile)
 		t.Fatalf("start chromium %s: %v", path, err)
 	}
 	t.Cleanup(func() {
 		cancelCtx()
 		cancelAlloc()
+		for i := 0; ; i++ {
+			err := os.RemoveAll(profile)
+			if err == nil {
+				break
+			}
+			if i == 50 {
+				t.Logf("remove chromium profile: %v", err)
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
 	})
 	return b
 }
