@@ -157,7 +157,7 @@ type session struct {
 	done      map[string]bool   // guid → completed
 }
 
-func newSession(t *testing.T) *session {
+func newSession(t testing.TB) *session {
 	t.Helper()
 	b := browsertest.New(t)
 	s := &session{Browser: b, downloads: t.TempDir(), names: map[string]string{}, done: map[string]bool{}}
@@ -389,6 +389,11 @@ func TestFolderOverHTTP(t *testing.T) {
 	s.eval(t, `document.activeElement && document.activeElement.id`, &focused)
 	if focused != "cp-pass" {
 		t.Errorf("after a wrong passphrase focus is on %q, want the field", focused)
+	}
+	var progressShown bool
+	s.eval(t, `getComputedStyle(document.querySelector(".cp-progress")).display !== "none"`, &progressShown)
+	if progressShown {
+		t.Errorf("the progress bar is still shown after a wrong passphrase")
 	}
 
 	// The second reader's passphrase: its slot is found by trying both.
