@@ -679,3 +679,21 @@ func TestTamperedPageIsReported(t *testing.T) {
 		t.Errorf("message %q, want %q", got, want)
 	}
 }
+
+// A portal folder opened from the disk cannot fetch its payloads; the page
+// says what to do instead of failing obscurely.
+func TestFolderFromDiskExplains(t *testing.T) {
+	f, _ := caseFixture(t, "en", false)
+	f.Files = nil
+	f.Readers = readers[:1]
+	p := sealFixture(t, t.TempDir(), f)
+	s := newSession(t)
+	s.open(t, "file://"+filepath.ToSlash(p.Index))
+	s.enter(t, readers[0].Passphrase, false)
+	if st := s.state(t); st != "locked" {
+		t.Fatalf("state %q", st)
+	}
+	if got, want := s.text(t, "#cp-error"), unlockStrings(t, "en")["folder_from_disk"]; got != want {
+		t.Errorf("message %q, want %q", got, want)
+	}
+}
