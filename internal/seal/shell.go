@@ -138,7 +138,11 @@ func unlockStrings(lang string) ([]byte, error) {
 
 // csp returns the unlock page's Content-Security-Policy: only the inline
 // script and style of the page itself run, and the page loads nothing but
-// its own payloads (folder mode) and Blob URLs it makes.
+// its own payloads (folder mode) and Blob URLs it makes. The decrypted
+// page's stylesheets are constructed sheets (document.adoptedStyleSheets),
+// which style-src does not govern; the page's inline scripts, handlers and
+// style attributes stay blocked. typage needs no WebAssembly, so no
+// 'wasm-unsafe-eval'.
 func csp(script, style string, single bool) string {
 	hash := func(s string) string {
 		h := sha256.Sum256([]byte(s))
@@ -148,17 +152,20 @@ func csp(script, style string, single bool) string {
 		"default-src 'none'",
 		"script-src " + hash(script),
 		"style-src " + hash(style),
+		// Decrypted images, fonts and media of the page are Blob URLs;
+		// the renderer may inline small images as data: URLs.
 		"img-src blob: data:",
+		"font-src blob:",
+		"media-src blob:",
+		// The key derivation runs in a worker made from the page's own script.
+		"worker-src blob:",
 	}
 	if !single {
+		// The folder's payloads are fetched from p/ID; a single file fetches
+		// nothing.
 		p = append(p, "connect-src 'self'")
 	}
-	p = append(p,
-		"worker-src blob:",
-		"frame-src blob:",
-		"base-uri 'none'",
-		"form-action 'none'",
-	)
+	p = append(p, "base-uri 'none'", "form-action 'none'")
 	return strings.Join(p, "; ")
 }
 
