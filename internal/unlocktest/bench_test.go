@@ -18,7 +18,7 @@ func BenchmarkUnlock(b *testing.B) {
 	p := sealFixture(b, b.TempDir(), f)
 	srv := serve(b, p.Dir)
 	s := newSession(b)
-	var total float64
+	var total, totalKDF float64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		s.open(b, srv.URL+"/#reader=doctor")
@@ -30,11 +30,14 @@ func BenchmarkUnlock(b *testing.B) {
 		if st := s.state(b); st != "unlocked" {
 			b.Fatalf("state %q", st)
 		}
-		var ms float64
+		var ms, kdf float64
 		s.eval(b, `performance.measure("unlock", "caseport-submit", "caseport-unlocked").duration`, &ms)
+		s.eval(b, `performance.measure("kdf", "caseport-submit", "caseport-key").duration`, &kdf)
 		total += ms
+		totalKDF += kdf
 	}
 	b.ReportMetric(total/float64(b.N), "ms/unlock")
+	b.ReportMetric(totalKDF/float64(b.N), "ms/scrypt")
 }
 
 // BenchmarkAttachment64MiB measures the decryption of a 64 MiB attachment in

@@ -183,6 +183,8 @@ export function start(doc, source) {
         const identity = await derive(pass, ordered, (n, total) => {
           status.textContent = n === 1 ? t("deriving") : t("deriving_next", { n, total });
         });
+        performance.clearMarks("caseport-key");
+        performance.mark("caseport-key");
         if (identity === null) return fail("wrong");
         input.value = "";
         status.textContent = t("opening");
