@@ -416,9 +416,22 @@ func TestFolderOverHTTP(t *testing.T) {
 	if !bytes.Equal(data, files["files/2/ct series.zip"]) {
 		t.Fatalf("downloaded %d bytes differ from the %d source bytes", len(data), len(files["files/2/ct series.zip"]))
 	}
+	// Record what the status line says while the larger file decrypts.
+	s.eval(t, `window.toasts = []; new MutationObserver(() => toasts.push(document.querySelector(".cp-toast").textContent)).observe(document.querySelector(".cp-toast"), {subtree: true, childList: true, characterData: true}); true`, nil)
 	name, data = s.download(t, "#big")
 	if name != "mri-series.bin" || !bytes.Equal(data, files["files/3/mri-series.bin"]) {
 		t.Fatalf("download %q (%d bytes) is not the source", name, len(data))
+	}
+	var toasts []string
+	s.eval(t, `toasts`, &toasts)
+	progress := false
+	for _, m := range toasts {
+		if strings.HasPrefix(m, "Decrypting mri-series.bin: ") && strings.HasSuffix(m, " of 1.9 MB") {
+			progress = true
+		}
+	}
+	if !progress || len(toasts) == 0 || toasts[len(toasts)-1] != "mri-series.bin is ready." {
+		t.Errorf("status while decrypting a 2 MB file: %q", toasts)
 	}
 
 	// The PDF opens in a new tab from a Blob URL.
