@@ -44,7 +44,8 @@ func ChromiumPath() string {
 // New starts Chromium for t and closes it when t ends. Without Chromium the
 // test is skipped on a developer's machine, but fails under CI (CI=true),
 // where .ci/run installs it: a browser test must never pass by not running.
-func New(t testing.TB) *Browser {
+// extra options (flags) are added to the standard ones.
+func New(t testing.TB, extra ...chromedp.ExecAllocatorOption) *Browser {
 	t.Helper()
 	path := ChromiumPath()
 	if path == "" {
@@ -77,6 +78,7 @@ func New(t testing.TB) *Browser {
 		chromedp.Flag("no-pings", true),
 		chromedp.WindowSize(1280, 900),
 	}
+	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	b := &Browser{Ctx: ctx}
