@@ -22,6 +22,7 @@ const english = {
   insecure: "Open this portal over https. This browser decrypts only on secure pages, and this one was opened over plain http.",
   unsupported: "This browser is too old to open the portal. Use a current Firefox, Chrome, Edge or Safari.",
   no_passphrase: "This portal has no passphrase slot: open it with the age command line and your own key.",
+  out_of_memory: "This device ran out of memory while deriving the key. Close other tabs or apps and try again.",
   damaged: "This portal could not be opened: a file of it is damaged or was altered. Ask the sender for a fresh copy.",
   load_failed: "A file of this portal could not be loaded. Check the connection and try again.",
   folder_from_disk: "This portal folder cannot be opened straight from the disk. Put it on an https web site, or ask the sender for the single-file version.",

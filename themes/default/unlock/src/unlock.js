@@ -192,7 +192,8 @@ export function start(doc, source) {
         await open(identity, remember.checked);
       } catch (e) {
         if (typeof console !== "undefined") console.error("caseport:", e);
-        fail(e instanceof PortalError ? e.kind : "damaged");
+        // A payload missing from the portal is a damaged portal here.
+        fail(e instanceof PortalError && e.kind !== "missing" ? e.kind : "damaged");
       }
     });
     input.focus();
@@ -229,7 +230,7 @@ export function start(doc, source) {
             resolve(null);
             return true;
           default:
-            reject(new PortalError("damaged", m.message));
+            reject(new PortalError(m.kind === "out_of_memory" ? "out_of_memory" : "damaged", m.message));
             return true;
         }
       };
@@ -256,7 +257,9 @@ export function start(doc, source) {
         ev.preventDefault();
         w.terminate();
         if (!heard) inThread();
-        else reject(new PortalError("damaged", ev.message));
+        // The worker catches every error of typage itself; one that escapes
+        // once it runs is the browser killing it, in practice for memory.
+        else reject(new PortalError("out_of_memory", ev.message));
       };
       w.postMessage({ passphrase, slots: keys });
     });
@@ -271,7 +274,7 @@ export function start(doc, source) {
       if (typeof console !== "undefined") console.error("caseport:", e);
       storageRemove(storageKey);
       status.remove();
-      showForm(e instanceof PortalError && e.kind !== "damaged" ? e.kind : "remembered_failed");
+      showForm(e instanceof PortalError && e.kind !== "damaged" && e.kind !== "missing" ? e.kind : "remembered_failed");
     });
     return;
   }

@@ -5,7 +5,7 @@
 // Message in:  {passphrase, slots: [Uint8Array age file, ...]} in the order to try.
 // Messages out: {type: "trying", n, total}, then one of
 //               {type: "found", identity, slot}, {type: "wrong"},
-//               {type: "error", message}.
+//               {type: "error", kind, message} (kind: "damaged" or "out_of_memory").
 
 import { Decrypter } from "age-encryption";
 
@@ -23,7 +23,9 @@ export function runWorker(scope) {
         // typage says this when the scrypt stanza does not open with this
         // passphrase; anything else means the slot itself is malformed.
         if (/no identity matched/.test(String(e && e.message))) continue;
-        scope.postMessage({ type: "error", message: String(e && e.message) });
+        // scrypt needs 256 MiB at once; a phone may refuse it.
+        const kind = e instanceof RangeError ? "out_of_memory" : "damaged";
+        scope.postMessage({ type: "error", kind, message: String(e && e.message) });
         return;
       }
       identity = identity.trim();
