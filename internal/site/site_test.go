@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"filippo.io/age"
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/portal"
@@ -294,5 +295,29 @@ func TestRefusesForeignOutput(t *testing.T) {
 	}
 	if _, err := Build(caseDir, filepath.Join(caseDir, "portal"), Options{WorkFactor: 10}); err == nil || !strings.Contains(err.Error(), "outside the case folder") {
 		t.Errorf("portal inside the case: err = %v", err)
+	}
+}
+
+func TestDefaultReaderAndRecipient(t *testing.T) {
+	caseDir, out := setup(t)
+	p := filepath.Join(caseDir, "case.toml")
+	data, _ := os.ReadFile(p)
+	i := strings.Index(string(data), "[[readers]]")
+	os.WriteFile(p, data[:i], 0o644)
+	res := build(t, caseDir, out, Options{})
+	if len(res.Readers) != 1 || res.Readers[0].Name != DefaultReader || res.Readers[0].Key != KeyGenerated {
+		t.Fatalf("readers %+v; want one generated for %q", res.Readers, DefaultReader)
+	}
+	open(t, out, "doctor", res.Readers[0].Passphrase)
+
+	id, _ := age.GenerateX25519Identity()
+	os.WriteFile(p, append(data[:i:i], []byte("[[readers]]\nname = \"pathologist\"\nrecipient = \""+id.Recipient().String()+"\"\n")...), 0o644)
+	res = build(t, caseDir, out, Options{})
+	if len(res.Readers) != 1 || res.Readers[0].Key != KeyRecipient || res.StorePath != "" {
+		t.Fatalf("readers %+v; want the recipient reader only, no key store", res.Readers)
+	}
+	dir := filepath.Join(t.TempDir(), "o")
+	if _, err := seal.Open(out, seal.Key{Identities: []age.Identity{id}}, dir); err != nil {
+		t.Fatal(err)
 	}
 }
