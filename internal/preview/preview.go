@@ -31,7 +31,7 @@ const DefaultAddr = "127.0.0.1:1414"
 // DefaultQuiet is how long the watcher waits after the last file event
 // before rebuilding: editors save in bursts (a temporary file, a rename, a
 // backup), and one save must make one build.
-const DefaultQuiet = 40 * time.Millisecond
+const DefaultQuiet = 30 * time.Millisecond
 
 // Options configure a preview Server.
 type Options struct {

@@ -295,7 +295,7 @@ func TestCoalescesBursts(t *testing.T) {
 	f.waitPage("/", "Summary saved in the same burst.")
 	if got := f.builds() - before; got != 1 {
 		// Not a timing assertion: the four events come within microseconds,
-		// far below the 40 ms quiet period.
+		// far below the 30 ms quiet period.
 		t.Errorf("%d builds for one burst; log:\n%s", got, f.log.String())
 	}
 }
