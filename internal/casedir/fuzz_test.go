@@ -22,14 +22,19 @@ func FuzzLoad(f *testing.F) {
 	f.Add("format = 1\ntitle = \"\"\"\nunterminated", "- [x](javascript:void)")
 	f.Add("[a]\nb = [1, {c = 2}]\n[[pathology]]\nmaterial = 5\n", "<b>html</b>\n\n- q")
 	f.Add("format = 1\nid = \"ab\"\nprepared_on = \"2026-02-30\"\n[[events]]\ndate = 9999-12-31\n", "1. q\n   - sub\n2. r")
+	// One copy of the example per worker: inputs run one after another, and
+	// copying the folder for each would make I/O most of the fuzzing time.
+	dir := f.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "valid"))); err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, caseTOML, questionsMD string) {
-		dir := t.TempDir()
-		src := filepath.Join("testdata", "valid")
-		if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "case.toml"), []byte(caseTOML), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		os.WriteFile(filepath.Join(dir, "case.toml"), []byte(caseTOML), 0o644)
-		os.WriteFile(filepath.Join(dir, "questions.md"), []byte(questionsMD), 0o644)
+		if err := os.WriteFile(filepath.Join(dir, "questions.md"), []byte(questionsMD), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		c, err := LoadWith(dir, Options{Today: today})
 		if err == nil {
 			if c == nil {

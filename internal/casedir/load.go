@@ -67,6 +67,7 @@ type loader struct {
 	lines    keyLines
 	problems []Problem
 
+	decoded     bool // case.toml parsed, so its references are known
 	byPath      map[string]*Attachment
 	attachments []*Attachment
 	files       []string // the case folder's files, once listed
@@ -223,7 +224,8 @@ func (l *loader) decodeCase(c *Case, src string) {
 			if pe.Usage != "" {
 				msg += " (" + strings.TrimSpace(strings.SplitN(pe.Usage, "\n", 2)[0]) + ")"
 			}
-			l.problems = append(l.problems, Problem{File: caseFile, Line: pe.Position.Line, Key: pe.LastKey,
+			key := indexedKey(scanKeyLines(src), pe.LastKey, pe.Position.Line)
+			l.problems = append(l.problems, Problem{File: caseFile, Line: pe.Position.Line, Key: key,
 				Message: "TOML syntax: " + msg})
 		} else {
 			l.problems = append(l.problems, Problem{File: caseFile, Message: "TOML syntax: " + err.Error()})
@@ -231,6 +233,7 @@ func (l *loader) decodeCase(c *Case, src string) {
 		return
 	}
 	l.lines = scanKeyLines(src)
+	l.decoded = true
 	root := &table{l: l, m: raw}
 
 	if v, ok := root.integer("format", true, 0, 1<<31); ok && v != FormatVersion {
@@ -514,3 +517,20 @@ func isAgeRecipient(s string) bool {
 	_, err := age.ParseHybridRecipient(s)
 	return err == nil
 }
+
+// indexedKey turns the TOML library's key of a syntax error
+// ("treatments.start") into the key path with array indexes
+// ("treatments[2].start"): the nearest such key at or before the line.
+func indexedKey(kl keyLines, key string, line int) string {
+	best, bestLine := key, 0
+	for path, n := range kl {
+		if n <= line && n > bestLine && stripIndexes(path) == key {
+			best, bestLine = path, n
+		}
+	}
+	return best
+}
+
+var indexes = regexp.MustCompile(`\[\d+\]`)
+
+func stripIndexes(path string) string { return indexes.ReplaceAllString(path, "") }

@@ -432,3 +432,17 @@ func snapshot(t *testing.T, dir string) string {
 	})
 	return string(h.Sum(nil))
 }
+
+// A syntax error hides which files case.toml references, so it must be the
+// only problem reported, not followed by false "not referenced" link errors.
+func TestSyntaxErrorAlone(t *testing.T) {
+	_, problems := load(t, newCase(t, replace(`title = "Gastric`, `title = Gastric`)))
+	if len(problems) != 1 {
+		t.Fatalf("want only the syntax error, got:\n%s", list(problems))
+	}
+}
+
+func TestSyntaxErrorKeyHasIndex(t *testing.T) {
+	_, problems := load(t, newCase(t, appendTOML("[[treatments]]\nkind = \"surgery\"\nname = \"x\"\nstart = 2026-02-30")))
+	expect(t, problems, want{key: "treatments[2].start", msg: []string{"TOML syntax"}})
+}

@@ -93,6 +93,9 @@ func (l *loader) checkLink(m *Markdown, n ast.Node, dest string) {
 		fail("link " + quote(dest) + ": link to a file of the case by its path relative to the case folder")
 		return
 	}
+	if !l.decoded {
+		return // case.toml is broken, so which files it references is unknown
+	}
 	rel := path.Clean(u.Path)
 	if _, ok := l.byPath[rel]; ok {
 		return
