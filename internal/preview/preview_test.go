@@ -2,6 +2,7 @@ package preview
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/caseport/caseport/internal/portal"
 )
 
 func TestEditsReachPage(t *testing.T) {
@@ -400,5 +403,71 @@ func TestShutdownEndsStreams(t *testing.T) {
 		t.Fatal("shutdown hangs on an open event stream")
 	}
 	for range ev.events {
+	}
+}
+
+// TestSealedTree serves what Options.Seal returns instead of the rendered
+// tree: its page with the reload script, its payloads from its own folder,
+// and nothing of the plain tree.
+func TestSealedTree(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, "testdata", root)
+	dir := filepath.Join(root, "case")
+	out := filepath.Join(root, "sealed")
+	builds := 0
+	// A stand-in sealer: one "payload" per attachment, copied, under p/.
+	sealer := func(tree *portal.Tree) (*portal.Tree, string, error) {
+		builds++
+		bdir := filepath.Join(out, fmt.Sprint(builds))
+		if err := os.MkdirAll(filepath.Join(bdir, "p"), 0o755); err != nil {
+			return nil, "", err
+		}
+		st := &portal.Tree{Lang: tree.Lang}
+		for i, a := range tree.Attachments {
+			b, err := os.ReadFile(a.Source)
+			if err != nil {
+				return nil, "", err
+			}
+			p := filepath.Join(bdir, "p", fmt.Sprintf("id%d", i))
+			if err := os.WriteFile(p, append([]byte("sealed:"), b...), 0o644); err != nil {
+				return nil, "", err
+			}
+			st.Attachments = append(st.Attachments, &portal.Attachment{Name: "p/" + filepath.Base(p), Source: p, MediaType: "application/octet-stream"})
+		}
+		page := fmt.Sprintf(`<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-UNLOCK'; connect-src 'self'"></head><body><p>unlock build %d</p></body></html>`, builds)
+		st.Pages = []*portal.Page{{Name: "index.html", MediaType: "text/html; charset=utf-8", Data: []byte(page)}}
+		return st, bdir, nil
+	}
+	s, err := New(Options{Dir: dir, Addr: "127.0.0.1:0", Load: fakeLoad, Render: fakeRenderer(filepath.Join(root, "themes", "plain")), Seal: sealer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Shutdown(context.Background())
+	_, body := get(t, s.URL())
+	if !strings.Contains(body, "unlock build 1") || !strings.Contains(body, "script-src &#39;sha256-UNLOCK&#39; &#39;sha256-") || !strings.Contains(body, "<script>") {
+		t.Fatalf("sealed page:\n%s", body)
+	}
+	if code, body := get(t, s.URL()+"p/id1"); code != 200 || !strings.HasPrefix(body, "sealed:%PDF") {
+		t.Errorf("payload: %d %q", code, body)
+	}
+	for _, name := range []string{"files/1/ct-report.pdf", "style.css", "p/../../case/case.toml"} {
+		if code, _ := get(t, s.URL()+name); code != 404 {
+			t.Errorf("GET %s in sealed mode: %d, want 404", name, code)
+		}
+	}
+	ev := openEvents(t, s.URL())
+	ev.next(t)
+	if err := os.WriteFile(filepath.Join(dir, "questions.md"), []byte("- New?\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if e := ev.next(t); e.name != "reload" {
+		t.Errorf("sealed rebuild sent %q, want reload", e.name)
+	}
+	_, body = get(t, s.URL())
+	if !strings.Contains(body, "unlock build 2") {
+		t.Errorf("after a save:\n%s", body)
 	}
 }
