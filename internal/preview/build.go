@@ -145,7 +145,7 @@ func (s *Server) runPipeline() (sn *snapshot, err error) {
 	}
 	root := s.dir
 	if s.opt.Seal != nil {
-		t, root, err = s.opt.Seal(t)
+		t, root, err = s.opt.Seal(c, t)
 		if err != nil {
 			return nil, err
 		}

@@ -52,7 +52,9 @@ type Options struct {
 	// Seal, when set, turns each rendered tree into the tree to serve
 	// instead: the sealed portal, whose pages are served from memory and
 	// whose attachments (the encrypted payloads) are files under root.
-	Seal func(*portal.Tree) (sealed *portal.Tree, root string, err error)
+	// Seal may keep the folders of the last two builds, so pages still
+	// fetching from the previous one finish; older ones it removes itself.
+	Seal func(c *casedir.Case, t *portal.Tree) (sealed *portal.Tree, root string, err error)
 	// Problems explains a failed build as the problems the overlay lists,
 	// each with its file, line and key. When nil, or when it returns none,
 	// the error's text is shown as one problem.

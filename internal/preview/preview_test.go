@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/portal"
 )
 
@@ -416,7 +417,7 @@ func TestSealedTree(t *testing.T) {
 	out := filepath.Join(root, "sealed")
 	builds := 0
 	// A stand-in sealer: one "payload" per attachment, copied, under p/.
-	sealer := func(tree *portal.Tree) (*portal.Tree, string, error) {
+	sealer := func(_ *casedir.Case, tree *portal.Tree) (*portal.Tree, string, error) {
 		builds++
 		bdir := filepath.Join(out, fmt.Sprint(builds))
 		if err := os.MkdirAll(filepath.Join(bdir, "p"), 0o755); err != nil {
