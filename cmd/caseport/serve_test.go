@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -186,5 +187,40 @@ func TestServeRealLoader(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "Stopping the preview.") {
 		t.Errorf("log:\n%s", out.String())
+	}
+}
+
+func TestOpenBrowser(t *testing.T) {
+	bin := t.TempDir()
+	got := filepath.Join(bin, "opened")
+	script := "#!/bin/sh\necho \"$1\" > " + got + "\n"
+	opener := "xdg-open"
+	if runtime.GOOS == "darwin" {
+		opener = "open"
+	}
+	if err := os.WriteFile(filepath.Join(bin, opener), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+	var errb bytes.Buffer
+	openBrowser("http://127.0.0.1:1414/", &errb)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, err := os.ReadFile(got)
+		if err == nil && strings.TrimSpace(string(b)) == "http://127.0.0.1:1414/" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("xdg-open was not run with the URL (stderr %q)", errb.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	// Without an opener the command goes on, saying where to go.
+	t.Setenv("PATH", t.TempDir())
+	errb.Reset()
+	openBrowser("http://127.0.0.1:1414/", &errb)
+	if !strings.Contains(errb.String(), "open http://127.0.0.1:1414/ yourself") {
+		t.Errorf("stderr %q", errb.String())
 	}
 }
