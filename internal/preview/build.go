@@ -40,6 +40,13 @@ func newSnapshot(t *portal.Tree, root string) *snapshot {
 	return sn
 }
 
+// version names a build for the pages: the server's start time and the
+// generation, so a page left open across a restart of the preview reloads
+// when it reconnects.
+func (s *Server) version(gen int) string {
+	return s.epoch + "." + strconv.Itoa(gen)
+}
+
 // event is one message of the event stream.
 type event struct {
 	name string // hello | reload | css
@@ -72,13 +79,13 @@ func (s *Server) build(changed []string) {
 		}
 		s.snap = sn
 		s.problems = nil
-		s.index = injectPreview(sn.index, gen, nil, true)
+		s.index = injectPreview(sn.index, s.version(gen), nil, true)
 	} else {
 		s.problems = problems
 		if prev != nil {
-			s.index = injectPreview(prev.index, gen, problems, true)
+			s.index = injectPreview(prev.index, s.version(gen), problems, true)
 		} else {
-			s.index = errorPage(gen, problems)
+			s.index = errorPage(s.version(gen), problems)
 		}
 	}
 	text := problemsText(problems)
@@ -93,7 +100,7 @@ func (s *Server) build(changed []string) {
 
 	s.logBuild(start, changed, took, err, problems, repeated)
 
-	ev := event{name: kind, data: strconv.Itoa(gen)}
+	ev := event{name: kind, data: s.version(gen)}
 	for _, c := range clients {
 		select {
 		case c <- ev:

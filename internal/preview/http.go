@@ -3,6 +3,7 @@ package preview
 import (
 	"bytes"
 	"fmt"
+	"mime"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -85,6 +86,12 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, root, source,
 	if mediaType != "" {
 		w.Header().Set("Content-Type", mediaType)
 	}
+	if fileName != "" {
+		// Saving the file from the browser keeps its original name.
+		if cd := mime.FormatMediaType("inline", map[string]string{"filename": fileName}); cd != "" {
+			w.Header().Set("Content-Disposition", cd)
+		}
+	}
 	http.ServeContent(w, r, fileName, fi.ModTime(), f)
 }
 
@@ -118,7 +125,7 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	// retry: reconnect quickly after the preview restarts.
-	fmt.Fprintf(w, "retry: 500\nevent: hello\ndata: %d\n\n", gen)
+	fmt.Fprintf(w, "retry: 500\nevent: hello\ndata: %s\n\n", s.version(gen))
 	fl.Flush()
 
 	keepalive := time.NewTicker(30 * time.Second)

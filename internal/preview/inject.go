@@ -38,7 +38,7 @@ func (p Problem) String() string {
 
 // reloadScript is the live-reload client. It is inline so the rendered page
 // needs no extra request, and allowed by the page's CSP through its hash.
-// %q is the build generation the page was served with: on (re)connecting,
+// %q is the build version the page was served with: on (re)connecting,
 // the server says which build is current, so a save made while the page was
 // loading is not missed.
 const reloadScript = `(function () {
@@ -96,8 +96,8 @@ func hashSource(content string) string {
 // injectPreview adds the live-reload script to a rendered page, and the
 // error overlay when problems is not empty, adjusting the page's CSP meta so
 // the browser runs them. The page itself is never changed otherwise.
-func injectPreview(page []byte, gen int, problems []Problem, lastGood bool) []byte {
-	script := fmt.Sprintf(reloadScript, strconv.Itoa(gen))
+func injectPreview(page []byte, version string, problems []Problem, lastGood bool) []byte {
+	script := fmt.Sprintf(reloadScript, version)
 	add := map[string][]string{
 		"script-src":      {hashSource(script)},
 		"script-src-elem": {hashSource(script)},
@@ -256,10 +256,10 @@ func overlayHTML(problems []Problem, lastGood bool) string {
 
 // errorPage is the page served when no build ever succeeded: the overlay on
 // an empty document, with the reload script so it recovers by itself.
-func errorPage(gen int, problems []Problem) []byte {
+func errorPage(version string, problems []Problem) []byte {
 	base := `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">` +
 		`<meta name="viewport" content="width=device-width, initial-scale=1">` +
 		`<meta http-equiv="Content-Security-Policy" content="default-src 'none'">` +
 		`<title>caseport preview: error</title></head><body></body></html>`
-	return injectPreview([]byte(base), gen, problems, false)
+	return injectPreview([]byte(base), version, problems, false)
 }

@@ -51,7 +51,7 @@ var (
 
 func TestInjectPreview(t *testing.T) {
 	page := `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src &#39;self&#39;"><title>x</title></head><body class="portal"><h1>Case</h1></body></html>`
-	out := string(injectPreview([]byte(page), 7, []Problem{
+	out := string(injectPreview([]byte(page), "e.7", []Problem{
 		{File: "case.toml", Line: 12, Key: "diagnosis.date", Message: `expected a date, found "<script>alert(1)</script>"`},
 		{File: "questions.md", Message: "missing"},
 	}, true))
@@ -81,7 +81,7 @@ func TestInjectPreview(t *testing.T) {
 		`key <code>diagnosis.date</code>`,
 		`&lt;script&gt;alert(1)&lt;/script&gt;`,
 		`<code>questions.md</code> missing`,
-		`var gen = "7"`,
+		`var gen = "e.7"`,
 		`</script></body>`,
 	} {
 		if !strings.Contains(out, want) {
@@ -90,7 +90,7 @@ func TestInjectPreview(t *testing.T) {
 	}
 
 	// Without problems: the script only, no overlay and no style hash.
-	out = string(injectPreview([]byte(page), 8, nil, true))
+	out = string(injectPreview([]byte(page), "e.8", nil, true))
 	if strings.Contains(out, "caseport-error") || strings.Contains(out, "<style>") {
 		t.Errorf("overlay without problems:\n%s", out)
 	}

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -83,6 +84,7 @@ type Server struct {
 	loopDone chan struct{}
 
 	mu       sync.RWMutex
+	epoch    string    // when the server started, in build versions
 	gen      int       // build generation, counting every build
 	snap     *snapshot // the last good build; nil when none succeeded yet
 	problems []Problem // the current build's problems; nil when it succeeded
@@ -128,6 +130,7 @@ func New(opt Options) (*Server, error) {
 		done:     make(chan struct{}),
 		loopDone: make(chan struct{}),
 		clients:  map[chan event]struct{}{},
+		epoch:    strconv.FormatInt(time.Now().UnixNano(), 36),
 	}, nil
 }
 

@@ -187,7 +187,7 @@ func TestBrokenCaseKeepsServing(t *testing.T) {
 		t.Error("the overlay stayed after the fix")
 	}
 	f.s.mu.RLock()
-	gen := fmt.Sprint(f.s.gen)
+	gen := f.s.version(f.s.gen)
 	f.s.mu.RUnlock()
 	for {
 		if e := ev.next(t); e.name == "reload" && e.data == gen {
@@ -233,28 +233,28 @@ func TestEvents(t *testing.T) {
 	f := startFixture(t)
 	ev := openEvents(t, f.url)
 	hello := ev.next(t)
-	if hello.name != "hello" || hello.data != "1" {
+	if hello.name != "hello" || hello.data != f.s.version(1) {
 		t.Fatalf("first event %+v, want hello 1", hello)
 	}
 	f.write("questions.md", "- A question that changes the page.\n")
-	if e := ev.next(t); e.name != "reload" || e.data != "2" {
+	if e := ev.next(t); e.name != "reload" || e.data != f.s.version(2) {
 		t.Fatalf("after a page edit: %+v, want reload 2", e)
 	}
 	// Only the stylesheet changed: the page swaps it without reloading.
 	if err := os.WriteFile(filepath.Join(f.theme, "style.css"), []byte("body { color: #654321; }\n.spacer { height: 4000px; }\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if e := ev.next(t); e.name != "css" || e.data != "3" {
+	if e := ev.next(t); e.name != "css" || e.data != f.s.version(3) {
 		t.Fatalf("after a stylesheet edit: %+v, want css 3", e)
 	}
 	// A page opened later learns the current generation on connecting.
-	if e := openEvents(t, f.url).next(t); e.name != "hello" || e.data != "3" {
+	if e := openEvents(t, f.url).next(t); e.name != "hello" || e.data != f.s.version(3) {
 		t.Fatalf("late hello %+v, want hello 3", e)
 	}
 	// The page embeds its generation, so a save between GET / and the
 	// connection is not missed.
 	_, body := get(t, f.url)
-	if !strings.Contains(body, `var gen = "3"`) {
+	if !strings.Contains(body, fmt.Sprintf(`var gen = %q`, f.s.version(3))) {
 		t.Errorf("page does not carry generation 3:\n%s", body)
 	}
 }
@@ -353,6 +353,14 @@ func TestPathTraversal(t *testing.T) {
 	addr := f.s.ln.Addr().String()
 	if code := rawGet(t, addr, "/files/2/biopsy.pdf"); code != 200 {
 		t.Fatalf("the attachment itself: %d", code)
+	}
+	resp, err := http.Get(f.url + "files/2/biopsy.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if cd, ct := resp.Header.Get("Content-Disposition"), resp.Header.Get("Content-Type"); cd != `inline; filename=biopsy.pdf` || ct != "application/pdf" {
+		t.Errorf("attachment headers: Content-Disposition %q, Content-Type %q", cd, ct)
 	}
 	for _, target := range []string{
 		"/case.toml",
