@@ -480,3 +480,29 @@ func TestSealedTree(t *testing.T) {
 		t.Errorf("after a save:\n%s", body)
 	}
 }
+
+// TestVimSave replays the file operations of vim's default save: a write
+// test file, the original renamed to a backup, a new file written, the
+// backup removed.
+func TestVimSave(t *testing.T) {
+	f := startFixture(t)
+	f.waitPage("/", "Is surgery first an option?")
+	p := filepath.Join(f.dir, "questions.md")
+	steps := []func() error{
+		func() error { return os.WriteFile(filepath.Join(f.dir, "4913"), nil, 0o644) },
+		func() error { return os.Remove(filepath.Join(f.dir, "4913")) },
+		func() error { return os.Rename(p, p+"~") },
+		func() error { return os.WriteFile(p, []byte("- Saved the way vim saves.\n"), 0o644) },
+		func() error { return os.Chmod(p, 0o644) },
+		func() error { return os.Remove(p + "~") },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.waitPage("/", "Saved the way vim saves.")
+	if log := f.log.String(); strings.Contains(log, "4913") || strings.Contains(log, "questions.md~") {
+		t.Errorf("swap or backup files reached the log:\n%s", log)
+	}
+}
