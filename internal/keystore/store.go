@@ -66,11 +66,11 @@ func (s *Store) Load(id string) (map[string]string, error) {
 	return m, nil
 }
 
-// Sync returns a passphrase for each of readers: the stored one, or a newly
-// generated one for a reader without (listed in created, in readers'
-// order). Readers no longer listed are dropped from the store. The file is
-// written only when it changes.
-func (s *Store) Sync(id string, readers []string) (pass map[string]string, created []string, err error) {
+// Passphrases returns a passphrase for each of readers: the stored one, or
+// a newly generated one for a reader without (listed in created, in
+// readers' order). It does not write the store: Save does, once the portal
+// using them is written.
+func (s *Store) Passphrases(id string, readers []string) (pass map[string]string, created []string, err error) {
 	old, err := s.Load(id)
 	if err != nil {
 		return nil, nil, err
@@ -88,10 +88,33 @@ func (s *Store) Sync(id string, readers []string) (pass map[string]string, creat
 		pass[r] = p
 		created = append(created, r)
 	}
-	if len(created) == 0 && len(pass) == len(old) {
-		return pass, nil, nil
+	return pass, created, nil
+}
+
+// Save makes pass the stored passphrases of case id: readers not in it are
+// dropped. The file is written only when it changes.
+func (s *Store) Save(id string, pass map[string]string) error {
+	old, err := s.Load(id)
+	if err == nil && len(old) == len(pass) {
+		same := true
+		for k, v := range pass {
+			if old[k] != v {
+				same = false
+			}
+		}
+		if same {
+			return nil
+		}
 	}
-	if err := s.write(id, pass); err != nil {
+	return s.write(id, pass)
+}
+
+// Sync is Passphrases then Save.
+func (s *Store) Sync(id string, readers []string) (pass map[string]string, created []string, err error) {
+	if pass, created, err = s.Passphrases(id, readers); err != nil {
+		return nil, nil, err
+	}
+	if err := s.Save(id, pass); err != nil {
 		return nil, nil, err
 	}
 	return pass, created, nil

@@ -43,6 +43,16 @@ var ErrWrongPassphrase = errors.New("the passphrase is wrong: it opens no key sl
 // a key slot.
 var ErrWrongIdentity = errors.New("none of the given age identities opens a key slot of this portal")
 
+// ErrNoSlot is returned by Open when the portal has no key slot for the
+// reader named, or none of the key's kind.
+var ErrNoSlot = errors.New("no key slot")
+
+// noSlotError is an ErrNoSlot with its own message.
+type noSlotError string
+
+func (e noSlotError) Error() string        { return string(e) }
+func (e noSlotError) Is(target error) bool { return target == ErrNoSlot }
+
 // AlteredError reports a portal file whose age encryption does not
 // authenticate with the right key: it was modified, truncated or damaged.
 type AlteredError struct {
@@ -164,9 +174,9 @@ func unlock(pj portalJSON, key Key, shellName string) (age.Identity, error) {
 	}
 	if len(cands) == 0 {
 		if key.Reader != "" {
-			return nil, fmt.Errorf("this portal has no key slot for reader %q: check the name (as in the case's [[readers]]), or leave the reader out to try every slot", key.Reader)
+			return nil, noSlotError(fmt.Sprintf("this portal has no key slot for reader %q: check the name (as in the case's [[readers]]), or leave the reader out to try every slot", key.Reader))
 		}
-		return nil, fmt.Errorf("this portal has no %s key slot", kind)
+		return nil, noSlotError(fmt.Sprintf("this portal has no %s key slot", kind))
 	}
 
 	var altered error

@@ -234,8 +234,12 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 	// Slots and payloads are independent: seal them all on the same workers.
 	slots := make([]slot, len(readers))
 	var tasks []func() error
+	// scrypt at work factor 18 takes 256 MiB: two at a time at most.
+	scrypts := make(chan struct{}, 2)
 	for i := range readers {
 		tasks = append(tasks, func() error {
+			scrypts <- struct{}{}
+			defer func() { <-scrypts }()
 			s, err := sealSlot(identity.String(), recips[i])
 			if err != nil {
 				return fmt.Errorf("key slot of reader %q: %w", readers[i].Name, err)

@@ -62,6 +62,12 @@ func Needles(tree *portal.Tree) []string {
 		}
 		f.Close()
 	}
+	return filter(out)
+}
+
+// filter drops needles that are too short, repeated, or carried by every
+// unlock page.
+func filter(out []string) []string {
 	base := baseline()
 	seen := map[string]bool{}
 	var keep []string
