@@ -28,6 +28,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"filippo.io/age"
 	"github.com/caseport/caseport/internal/portal"
@@ -91,6 +93,22 @@ type Result struct {
 	Payloads int
 	// Omitted lists the attachments left out of a single-file portal.
 	Omitted []Omitted
+	// Timings says where the time went, for benchmarks and --timings.
+	Timings Timings
+}
+
+// Timings split the time of a Seal. Slots and Payloads are summed over the
+// workers that run them at once, so together they may exceed the wall time.
+type Timings struct {
+	// Slots is the time spent encrypting key slots: mostly scrypt, for
+	// passphrase readers.
+	Slots time.Duration
+	// Payloads is the time spent encrypting and writing payloads, the
+	// manifest included.
+	Payloads time.Duration
+	// Shell is the time spent writing the unlock page, and in single-file
+	// mode inlining the payloads into it.
+	Shell time.Duration
 }
 
 // manifest is the decrypted content of the manifest payload.
@@ -233,6 +251,7 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 
 	// Slots and payloads are independent: seal them all on the same workers.
 	slots := make([]slot, len(readers))
+	var slotTime, payloadTime atomic.Int64 // nanoseconds, summed over workers
 	var tasks []func() error
 	// scrypt at work factor 18 takes 256 MiB: two at a time at most.
 	scrypts := make(chan struct{}, 2)
@@ -240,6 +259,8 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 		tasks = append(tasks, func() error {
 			scrypts <- struct{}{}
 			defer func() { <-scrypts }()
+			start := time.Now()
+			defer func() { slotTime.Add(int64(time.Since(start))) }()
 			s, err := sealSlot(identity.String(), recips[i])
 			if err != nil {
 				return fmt.Errorf("key slot of reader %q: %w", readers[i].Name, err)
@@ -253,6 +274,8 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 	sort.SliceStable(jobs, func(i, k int) bool { return jobs[i].size > jobs[k].size })
 	for _, j := range jobs {
 		tasks = append(tasks, func() error {
+			start := time.Now()
+			defer func() { payloadTime.Add(int64(time.Since(start))) }()
 			n, err := sealPayload(filepath.Join(payloadDir, j.id), recipient, j.open, false)
 			if err != nil {
 				return fmt.Errorf("sealing %s: %w", j.what, err)
@@ -283,12 +306,15 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 	if err != nil {
 		return nil, fmt.Errorf("sealing the manifest: %w", err)
 	}
+	start := time.Now()
 	if _, err := sealPayload(filepath.Join(payloadDir, manifestID), recipient, func() (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(mjson)), nil
 	}, true); err != nil {
 		return nil, fmt.Errorf("sealing the manifest: %w", err)
 	}
+	payloadTime.Add(int64(time.Since(start)))
 
+	start = time.Now()
 	sort.Slice(slots, func(i, k int) bool { return slots[i].Reader < slots[k].Reader })
 	pj, err := json.Marshal(portalJSON{Caseport: Format, Single: opt.SingleFile, Manifest: manifestID, Slots: slots})
 	if err != nil {
@@ -307,7 +333,8 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Recipient: recipient.String(), Payloads: len(ids), Omitted: m.Omitted}, nil
+	return &Result{Recipient: recipient.String(), Payloads: len(ids), Omitted: m.Omitted,
+		Timings: Timings{Slots: time.Duration(slotTime.Load()), Payloads: time.Duration(payloadTime.Load()), Shell: time.Since(start)}}, nil
 }
 
 // readerRecipients checks readers and returns the age recipient of each

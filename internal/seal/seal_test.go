@@ -146,6 +146,9 @@ func TestRoundTripFolder(t *testing.T) {
 	if len(ents) != 6 || res.Payloads != 6 { // 2 pages, 3 attachments, manifest
 		t.Errorf("%d payload files, Result.Payloads %d; want 6", len(ents), res.Payloads)
 	}
+	if tm := res.Timings; tm.Slots <= 0 || tm.Payloads <= 0 || tm.Shell <= 0 {
+		t.Errorf("Timings %+v: every part took some time", tm)
+	}
 	for _, e := range ents {
 		if !idRe.MatchString(e.Name()) {
 			t.Errorf("payload name %q is not 26 base32 characters", e.Name())
