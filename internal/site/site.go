@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/keystore"
@@ -44,6 +45,9 @@ type Options struct {
 	Store *keystore.Store
 	// WorkFactor is seal.Options.WorkFactor; only tests lower it.
 	WorkFactor int
+	// Render renders the loaded case; nil means the built-in renderer.
+	// Benchmarks give a stand-in while the renderer is not wired in.
+	Render func(*casedir.Case) (*portal.Tree, error)
 }
 
 // How a reader's key was chosen.
@@ -73,7 +77,28 @@ type Result struct {
 	Omitted []seal.Omitted
 	// StorePath is the key store file of the case, when used.
 	StorePath string
+	// Timings says where the build's time went.
+	Timings Timings
 }
+
+// Timings split the wall time of a build into its steps, in order.
+type Timings struct {
+	Load   time.Duration // reading and validating the case folder
+	Keys   time.Duration // choosing keys: the key store, passphrase checks
+	Render time.Duration // rendering the portal tree
+	// Seal is encrypting the key slots and payloads, on all workers; the
+	// payloads are written to disk as they are encrypted.
+	Seal time.Duration
+	// Write is writing the unlock page, swapping the portal into place
+	// and saving the key store.
+	Write time.Duration
+	// Slots and Payloads are seal.Timings: the time the key slots
+	// (scrypt) and the payloads took, summed over the workers.
+	Slots, Payloads time.Duration
+}
+
+// Total is the sum of the steps.
+func (t Timings) Total() time.Duration { return t.Load + t.Keys + t.Render + t.Seal + t.Write }
 
 // renderCase renders a loaded case into a portal tree. It is a variable so
 // that the renderer (internal/render) is wired in one place, and tests can
@@ -92,11 +117,25 @@ var sealTree = seal.Seal
 // the key store was not updated: its generated passphrases must still be
 // shown.
 func Build(caseDir, out string, opt Options) (*Result, error) {
-	outAbs, err := filepath.Abs(out)
+	if _, err := filepath.Abs(out); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	c, err := casedir.Load(caseDir)
 	if err != nil {
 		return nil, err
 	}
-	c, err := casedir.Load(caseDir)
+	load := time.Since(start)
+	res, err := buildLoaded(c, out, opt)
+	if res != nil {
+		res.Timings.Load = load
+	}
+	return res, err
+}
+
+// buildLoaded is Build of a loaded case.
+func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
+	outAbs, err := filepath.Abs(out)
 	if err != nil {
 		return nil, err
 	}
@@ -104,16 +143,29 @@ func Build(caseDir, out string, opt Options) (*Result, error) {
 		return nil, err
 	}
 
+	var tm Timings
+	step := time.Now()
+	lap := func(d *time.Duration) {
+		now := time.Now()
+		*d += now.Sub(step)
+		step = now
+	}
 	readers, res, store, pass, err := chooseKeys(c, opt)
 	if err != nil {
 		return nil, err
 	}
 	res.Out = outAbs
+	lap(&tm.Keys)
 
-	tree, err := renderCase(c)
+	render := opt.Render
+	if render == nil {
+		render = renderCase
+	}
+	tree, err := render(c)
 	if err != nil {
 		return nil, fmt.Errorf("rendering case %s: %w", c.ID, err)
 	}
+	lap(&tm.Render)
 
 	parent, base := filepath.Dir(outAbs), filepath.Base(outAbs)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -134,6 +186,10 @@ func Build(caseDir, out string, opt Options) (*Result, error) {
 	}
 	sres, err := sealTree(tree, readers, tmp, sopt)
 	if err == nil {
+		lap(&tm.Seal)
+		tm.Seal -= sres.Timings.Shell
+		tm.Write += sres.Timings.Shell
+		tm.Slots, tm.Payloads = sres.Timings.Slots, sres.Timings.Payloads
 		err = swap(tmp, outAbs, opt.SingleFile)
 	}
 	if err != nil {
@@ -147,6 +203,8 @@ func Build(caseDir, out string, opt Options) (*Result, error) {
 			return res, fmt.Errorf("the portal is written, but the key store was not updated (%w): keep the passphrases shown now; the next build would make new ones", err)
 		}
 	}
+	lap(&tm.Write)
+	res.Timings = tm
 	return res, nil
 }
 
