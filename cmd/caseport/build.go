@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 	"github.com/caseport/caseport/internal/seal"
@@ -16,7 +19,7 @@ import (
 func init() {
 	register(&command{
 		name:    "build",
-		usage:   "DIR -o OUT [--single-file] [--max-inline SIZE] [--passphrase-file F] [--allow-weak-passphrase]",
+		usage:   "DIR... -o OUT [--single-file] [--max-inline SIZE] [--passphrase-file F] [--allow-weak-passphrase] [-j N] [--timings]",
 		summary: "build the sealed portal of a case: a folder, or one HTML file",
 		order:   30,
 		run:     runBuild,
@@ -31,11 +34,13 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	maxInline := fs.String("max-inline", "50MiB", "with --single-file: the largest attachment to include (\"none\" for no limit)")
 	passFile := fs.String("passphrase-file", "", "a TOML file of reader = \"passphrase\" lines, instead of generated passphrases")
 	allowWeak := fs.Bool("allow-weak-passphrase", false, "accept a given passphrase that caseport finds weak")
+	jobs := fs.Int("j", 0, "with several cases: how many to build at once (default: one per core)")
+	timings := fs.Bool("timings", false, "print how long each step of each build took")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return usageStatus(err)
 	}
-	if len(pos) != 1 || *out == "" {
+	if len(pos) == 0 || *out == "" {
 		fs.Usage()
 		return exitUsage
 	}
@@ -52,15 +57,94 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		opt.Passphrase = ""
 	}
 
-	res, err := site.Build(pos[0], *out, opt)
+	dirs, many, err := caseDirs(pos)
+	if err != nil {
+		fmt.Fprintf(stderr, "caseport build: %v\n", err)
+		return exitUsage
+	}
+	if many {
+		return buildMany(dirs, *out, *jobs, opt, *maxInline, *timings, stdout, stderr)
+	}
+	res, err := site.Build(dirs[0], *out, opt)
 	if res != nil {
 		printBuild(stdout, res, *maxInline)
+		if *timings {
+			printTimings(stdout, res.Timings)
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "caseport build: %v\n", err)
 		return exitFail
 	}
 	return exitOK
+}
+
+// caseDirs expands the folders given to build: a case folder (it holds
+// case.toml) is one case; a folder without case.toml stands for every
+// sub-folder of it that is a case. many is true unless exactly one case
+// folder was given, so that OUT is then the portal itself, as always.
+func caseDirs(args []string) (dirs []string, many bool, err error) {
+	for _, a := range args {
+		if isCase(a) {
+			dirs = append(dirs, a)
+			continue
+		}
+		ents, err := os.ReadDir(a)
+		if err != nil {
+			return nil, false, fmt.Errorf("%s is neither a case folder (with case.toml) nor a folder of cases: %w", a, err)
+		}
+		var found []string
+		for _, e := range ents {
+			if p := filepath.Join(a, e.Name()); e.IsDir() && isCase(p) {
+				found = append(found, p)
+			}
+		}
+		if len(found) == 0 {
+			return nil, false, fmt.Errorf("%s has no case.toml, nor any sub-folder with one: give a case folder or a folder of cases", a)
+		}
+		sort.Strings(found)
+		dirs = append(dirs, found...)
+	}
+	return dirs, len(args) > 1 || !isCase(args[0]), nil
+}
+
+func isCase(dir string) bool {
+	fi, err := os.Stat(filepath.Join(dir, "case.toml"))
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// buildMany builds several cases into the folder out, one portal per case
+// id, and reports each.
+func buildMany(dirs []string, out string, jobs int, opt site.Options, maxInline string, timings bool, stdout, stderr io.Writer) int {
+	start := time.Now()
+	all := site.BuildMany(dirs, out, jobs, opt)
+	failed := 0
+	for _, m := range all {
+		if m.Result != nil {
+			printBuild(stdout, m.Result, maxInline)
+			if timings {
+				printTimings(stdout, m.Result.Timings)
+			}
+			fmt.Fprintln(stdout)
+		}
+		if m.Err != nil {
+			failed++
+			fmt.Fprintf(stderr, "caseport build: %s: %v\n", m.Dir, m.Err)
+		}
+	}
+	fmt.Fprintf(stdout, "Built %d of %d portals into %s in %.1fs.\n", len(all)-failed, len(all), out, time.Since(start).Seconds())
+	if failed > 0 {
+		return exitFail
+	}
+	return exitOK
+}
+
+// printTimings prints a build's timings on one line, in milliseconds, for
+// people and for bench/run.sh.
+func printTimings(w io.Writer, t site.Timings) {
+	ms := func(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f', 1, 64) }
+	fmt.Fprintf(w, "timings: load_ms=%s keys_ms=%s render_ms=%s seal_ms=%s write_ms=%s total_ms=%s (over the workers: slots_ms=%s payloads_ms=%s)\n",
+		ms(t.Load), ms(t.Keys), ms(t.Render), ms(t.Seal), ms(t.Write), ms(t.Total()), ms(t.Slots), ms(t.Payloads))
 }
 
 func printBuild(w io.Writer, res *site.Result, maxInline string) {
