@@ -46,6 +46,9 @@ type Spec struct {
 	Recipient string
 	// Seed makes the random bytes and the made-up values repeatable.
 	Seed uint64
+	// Reuse keeps an attachment that already exists with the right size,
+	// so that a gigabyte is generated once and linked into other cases.
+	Reuse bool
 }
 
 // Generate writes the case described by s into dir, which must not exist
@@ -60,7 +63,11 @@ func Generate(dir string, s Spec) error {
 		if files[i].Name == "" {
 			files[i].Name = defaultName(i)
 		}
-		if err := writeFile(filepath.Join(dir, filepath.FromSlash(files[i].Name)), files[i], s.Seed+uint64(i)); err != nil {
+		p := filepath.Join(dir, filepath.FromSlash(files[i].Name))
+		if fi, err := os.Stat(p); s.Reuse && err == nil && fi.Mode().IsRegular() && fi.Size() == files[i].Size {
+			continue
+		}
+		if err := writeFile(p, files[i], s.Seed+uint64(i)); err != nil {
 			return fmt.Errorf("case %s: %w", s.ID, err)
 		}
 	}
