@@ -16,8 +16,9 @@ test: bundle
 	$(GO) vet ./...
 	$(GO) test ./...
 
+# Issue 6's benchmarks, side by side with age; writes bench/RESULTS.md.
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	bash bench/run.sh
 
 clean:
 	rm -rf bin
