@@ -12,15 +12,17 @@ import (
 // Page geometry of the PDFs PDF writes: A4 portrait in points, with margins
 // wide enough for a printed report.
 const (
-	pageWidth   = 595
-	pageHeight  = 842
-	marginLeft  = 56
-	marginTop   = 64
-	marginBot   = 64
-	bodySize    = 10
-	titleSize   = 14
-	leading     = 14
-	wrapColumns = 92 // Helvetica 10 pt averages about 5 pt a character
+	pageWidth  = 595
+	pageHeight = 842
+	marginLeft = 50
+	marginTop  = 64
+	marginBot  = 64
+	bodySize   = 9.5
+	titleSize  = 14
+	leading    = 13
+	// lineWidth is the room for a line of body text, in the font's units of
+	// 1/1000 of its size.
+	lineWidth = (pageWidth - 2*marginLeft) * 1000 / bodySize
 )
 
 // PDF writes a PDF 1.4 document titled title whose body is lines of
@@ -40,7 +42,7 @@ func PDF(w io.Writer, title string, lines []string) error {
 	}
 	var body [][]byte
 	for i, l := range lines {
-		for _, part := range wrap(l, wrapColumns) {
+		for _, part := range wrap(l, lineWidth) {
 			b, err := winAnsi(part)
 			if err != nil {
 				return fmt.Errorf("PDF line %d: %w", i+1, err)
@@ -159,7 +161,7 @@ func pageContent(title []byte, lines [][]byte, page, pages int) []byte {
 		fmt.Fprintf(&b, "BT /F2 %d Tf %d %d Td %s Tj ET\n", titleSize, marginLeft, y, pdfString(title))
 		y -= 2 * leading
 	}
-	fmt.Fprintf(&b, "BT /F1 %d Tf %d TL %d %d Td\n", bodySize, leading, marginLeft, y)
+	fmt.Fprintf(&b, "BT /F1 %g Tf %d TL %d %d Td\n", bodySize, leading, marginLeft, y)
 	for _, l := range lines {
 		fmt.Fprintf(&b, "%s '\n", pdfString(l))
 	}
@@ -217,21 +219,19 @@ func winAnsi(s string) ([]byte, error) {
 	return b, nil
 }
 
-// wrap breaks a line into pieces of at most width characters at spaces,
-// keeping the line's indentation on continuation lines.
-func wrap(line string, width int) []string {
-	if utf8.RuneCountInString(line) <= width {
+// wrap breaks a line into pieces no wider than width (in 1/1000 of the
+// font size) at spaces, indenting continuation lines under the line's own
+// indentation so a reader sees they continue it.
+func wrap(line string, width float64) []string {
+	if textWidth(line) <= width {
 		return []string{line}
 	}
 	indent := line[:len(line)-len(strings.TrimLeft(line, " "))]
 	words := strings.Fields(line)
-	if len(words) == 0 {
-		return []string{""}
-	}
 	var out []string
 	cur := indent + words[0]
 	for _, w := range words[1:] {
-		if utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(w) > width {
+		if textWidth(cur+" "+w) > width {
 			out = append(out, cur)
 			cur = indent + "  " + w
 			continue
@@ -239,4 +239,33 @@ func wrap(line string, width int) []string {
 		cur += " " + w
 	}
 	return append(out, cur)
+}
+
+// helveticaWidths are the advance widths of Helvetica's printable ASCII
+// characters, from its Adobe font metrics, starting at the space.
+var helveticaWidths = [95]float64{
+	278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
+	556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
+	1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
+	667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
+	333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
+	556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+}
+
+// textWidth measures s set in Helvetica, in 1/1000 of the font size. Latin-1
+// letters outside ASCII are counted as wide as a digit, close enough for
+// line breaking.
+func textWidth(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		switch {
+		case r >= ' ' && r <= '~':
+			w += helveticaWidths[r-' ']
+		case r == '—':
+			w += 1000
+		default:
+			w += 556
+		}
+	}
+	return w
 }

@@ -77,7 +77,7 @@ func TestPDFXref(t *testing.T) {
 			t.Errorf("object %d: offset %d points at %q", i+1, off, pdf[off:off+12])
 		}
 	}
-	// Three pages are needed for 126 lines at 54 a page.
+	// Three pages are needed for 126 lines at 52 and 54 a page.
 	if !bytes.Contains(pdf, []byte("/Count 3 >>")) {
 		t.Errorf("want 3 pages")
 	}
@@ -152,7 +152,7 @@ func TestPDFRejectsUnencodableText(t *testing.T) {
 }
 
 func TestWrapKeepsWordsAndIndent(t *testing.T) {
-	got := wrap("  alpha beta gamma delta", 12)
+	got := wrap("  alpha beta gamma delta", textWidth("  alpha beta"))
 	want := []string{"  alpha beta", "    gamma", "    delta"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("wrap = %q, want %q", got, want)
