@@ -55,6 +55,9 @@ type Case struct {
 	// (slash-separated, relative to Dir), excluding case.toml and the Markdown
 	// files. They are reported by check and never put into the portal.
 	Unreferenced []string
+	// Warnings are problems that do not stop the case from loading, such as
+	// raw HTML in Markdown, which the portal does not show.
+	Warnings []Problem
 }
 
 // Patient is the [patient] table.
