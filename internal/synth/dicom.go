@@ -33,7 +33,7 @@ const SliceSize = 16
 // so writing the same Study twice gives the same bytes.
 type Study struct {
 	Seed        string    // makes the UIDs; different studies need different seeds
-	PatientName string    // the synthetic alias, e.g. "Patient A"; never a real name
+	PatientName string    // the synthetic alias, e.g. "Patient A"; never a real name; UTF-8 is declared when not ASCII
 	PatientID   string    // e.g. "SYN-041"
 	PatientSex  string    // "F", "M", "O" or ""
 	Date        time.Time // the study date; its time of day is the study time
@@ -54,6 +54,18 @@ func (s Study) sopClass() (string, error) {
 		return MRImageStorage, nil
 	}
 	return "", fmt.Errorf("study %q: modality %q is not supported; use CT or MR", s.Seed, s.Modality)
+}
+
+// ascii reports whether every text attribute of the study is ASCII.
+func (s Study) ascii() bool {
+	for _, t := range []string{s.PatientName, s.PatientID, s.Description, s.Series, s.Institution, s.Accession} {
+		for i := 0; i < len(t); i++ {
+			if t[i] >= 0x80 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // uid derives a UID under the 2.25 root (a UUID written as an integer) from
@@ -98,6 +110,11 @@ func DICOMSlice(w io.Writer, s Study, index int) error {
 	date, tm := s.Date.Format("20060102"), s.Date.Format("150405")
 	z := float64(-index) * thick
 	var ds dataset
+	if !s.ascii() {
+		// Without a character set, readers take text as ASCII and garble
+		// an alias such as "Пациентка Б".
+		ds.str(0x0008, 0x0005, "CS", "ISO_IR 192")
+	}
 	ds.str(0x0008, 0x0008, "CS", `ORIGINAL\PRIMARY\AXIAL`)
 	ds.str(0x0008, 0x0016, "UI", class)
 	ds.str(0x0008, 0x0018, "UI", instance)

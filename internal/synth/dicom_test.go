@@ -216,3 +216,36 @@ func TestDICOMDcmtk(t *testing.T) {
 		t.Errorf("dcmdump warned:\n%s", out)
 	}
 }
+
+func TestDICOMDeclaresUTF8(t *testing.T) {
+	dcmdump := needTool(t, "dcmdump", "dcmtk")
+	s := testStudy()
+	s.PatientName = "Пациентка Б"
+	var buf bytes.Buffer
+	if err := DICOMSlice(&buf, s, 0); err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(t.TempDir(), "s.dcm")
+	os.WriteFile(f, buf.Bytes(), 0o644)
+	out, err := exec.Command(dcmdump, "-E", f).CombinedOutput()
+	if err != nil {
+		t.Fatalf("dcmdump: %v\n%s", err, out)
+	}
+	for _, want := range []string{"(0008,0005) CS [ISO_IR 192]", "(0010,0010) PN [Пациентка Б]"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("dcmdump output lacks %q:\n%s", want, out)
+		}
+	}
+	if bytes.Contains(mustSlice(t, testStudy()), []byte("ISO_IR 192")) {
+		t.Error("an ASCII study declares a character set it does not need")
+	}
+}
+
+func mustSlice(t *testing.T, s Study) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := DICOMSlice(&buf, s, 0); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}

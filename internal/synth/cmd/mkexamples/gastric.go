@@ -117,7 +117,7 @@ var gastric = func() example {
 				"",
 				"Procedure 2026-07-31: diagnostic laparoscopy with peritoneal lavage. No ascites, no peritoneal or",
 				"liver surface deposits; the tumour does not breach the serosa on inspection. Lavage sent for",
-				"cytology (later negative, CY0).",
+				"cytology (result to follow).",
 				"Course: uneventful; eating on the evening of surgery.",
 				"",
 				"Recommendations: discussion at the upper GI tumour board on 2026-08-04; continue metformin,",

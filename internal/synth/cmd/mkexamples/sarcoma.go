@@ -148,7 +148,7 @@ var sarcoma = func() example {
 		},
 		studies: map[string]synth.Study{
 			"imaging/mri-2026-09-14-dicom.zip": {
-				Seed: "sarcoma-2026-017/mri-2026-09-14", PatientName: "Patient B", PatientID: id, PatientSex: "F",
+				Seed: "sarcoma-2026-017/mri-2026-09-14", PatientName: "Пациентка Б", PatientID: id, PatientSex: "F",
 				Date: at(2026, 9, 14, 16, 2), Modality: "MR",
 				Description: "MRI right thigh with gadolinium", Series: "Axial T1 fat-saturated post-contrast",
 				Institution: "Regional Oncology Dispensary", Accession: "M26-5521", Slices: 20, Thickness: 4,
