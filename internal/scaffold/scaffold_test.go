@@ -581,3 +581,43 @@ func TestNotice(t *testing.T) {
 		}
 	}
 }
+
+func TestLeftovers(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "gastric-2026-041")
+	if err := Create(dir, Options{Today: day, Language: "ru"}); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := Leftovers(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range ps {
+		if p.Severity != casedir.Warning || p.Line == 0 {
+			t.Errorf("%v: want a warning with a line", p)
+		}
+		got = append(got, p.File+":"+p.Key)
+	}
+	want := []string{"case.toml:title", "case.toml:prepared_by", "case.toml:patient.alias", "case.toml:request.reason",
+		"case.toml:diagnosis.name", "case.toml:diagnosis.date", "case.toml:plan.summary",
+		"questions.md:", "summary.md:", "notes.md:"}
+	if !slices.Equal(got, want) {
+		t.Errorf("leftovers of a new case:\n got %q\nwant %q", got, want)
+	}
+	// The line is the placeholder's own.
+	b, _ := os.ReadFile(filepath.Join(dir, "case.toml"))
+	if line := strings.Split(string(b), "\n")[ps[0].Line-1]; !strings.HasPrefix(line, "title = ") {
+		t.Errorf("title reported on line %d: %q", ps[0].Line, line)
+	}
+
+	// Once filled in, nothing is left over.
+	filled := regexp.MustCompile(`"FILL IN[^"]*"`).ReplaceAllString(string(b), `"Real value"`)
+	filled = strings.Replace(filled, "# FILL IN: the date of diagnosis", "#", 1)
+	os.WriteFile(filepath.Join(dir, "case.toml"), []byte(filled), 0o644)
+	os.WriteFile(filepath.Join(dir, "questions.md"), []byte("- Is surgery needed?\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "summary.md"), []byte("# Summary\n\nA real summary.\n"), 0o644)
+	os.Remove(filepath.Join(dir, "notes.md"))
+	if ps, err := Leftovers(dir); err != nil || len(ps) != 0 {
+		t.Errorf("leftovers of a filled-in case: %v, %v", ps, err)
+	}
+}
