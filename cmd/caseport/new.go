@@ -40,7 +40,7 @@ func runNew(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "caseport new: note: caseport has no suggested questions in %q yet; questions.md, summary.md and notes.md are in English\n", *lang)
 	}
 	d := filepath.ToSlash(filepath.Clean(dir))
-	fmt.Fprintf(stdout, "Created the case folder %s. Now:\n", d)
+	fmt.Fprintf(stdout, "New case folder: %s\nNext:\n", d)
 	fmt.Fprintf(stdout, "  1. Put the files into %s/pathology, imaging, documents and labs.\n", d)
 	fmt.Fprintf(stdout, "  2. Fill in %s/case.toml: replace each %q value, uncomment the sections you have.\n", d, scaffold.Placeholder)
 	fmt.Fprintf(stdout, "  3. Edit %s/questions.md with the patient: keep what applies, add their own questions.\n", d)
