@@ -170,9 +170,9 @@ func markerCharts(labs []casedir.Lab, s *uiStrings) []markerChart {
 
 // The marker chart's geometry, in viewBox units.
 const (
-	mkW, mkH                   = 360.0, 170.0
-	mkLeft, mkRight            = 44.0, 344.0
-	mkTop, mkBottom            = 22.0, 132.0
+	mkW, mkH                   = 320.0, 170.0
+	mkLeft, mkRight            = 40.0, 304.0
+	mkTop, mkBottom            = 26.0, 130.0
 	mkMaxDateLabels            = 5
 	mkDefaultRangeTopHeadroom  = 1.15
 	mkMinimumSpanForZeroValues = 1.0
@@ -261,16 +261,15 @@ func markerSVG(m *markerChart, s *uiStrings) template.HTML {
 			bottom = r.Low
 		}
 		fmt.Fprintf(&b, `<rect class="mk-range" x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#dff0e0"/>`, mkLeft, y(top), mkRight-mkLeft, math.Max(y(bottom)-y(top), 0.5))
-		fmt.Fprintf(&b, `<text class="mk-range-label" x="%.1f" y="%.1f" font-size="10" text-anchor="end" fill="#1e5f23">%s</text>`, mkRight-2, y(top)-3, esc(s.F("labs.range_band", "range", m.Range)))
 	}
 	// Axes with the bottom, top and range limits labelled.
 	fmt.Fprintf(&b, `<line class="mk-axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#555" stroke-width="1"/>`, mkLeft, mkBottom, mkRight, mkBottom)
 	fmt.Fprintf(&b, `<line class="mk-axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#555" stroke-width="1"/>`, mkLeft, mkTop, mkLeft, mkBottom)
 	for _, v := range yLabels(lo, hi, r, hasRange) {
-		fmt.Fprintf(&b, `<text class="mk-tick" x="%.1f" y="%.1f" font-size="10" text-anchor="end" fill="#333">%s</text>`, mkLeft-4, y(v)+3, esc(s.Number(roundTo(v))))
+		fmt.Fprintf(&b, `<text class="mk-tick" x="%.1f" y="%.1f" font-size="12" text-anchor="end" fill="#333">%s</text>`, mkLeft-4, y(v)+3, esc(s.Number(roundTo(v))))
 	}
 	if m.Unit != "" {
-		fmt.Fprintf(&b, `<text class="mk-unit" x="%.1f" y="%.1f" font-size="10" fill="#333">%s</text>`, mkLeft, mkTop-8, esc(m.Unit))
+		fmt.Fprintf(&b, `<text class="mk-unit" x="%.1f" y="%.1f" font-size="12" fill="#333">%s</text>`, mkLeft, mkTop-8, esc(m.Unit))
 	}
 	// The line through the numeric values.
 	var line []string
@@ -300,13 +299,13 @@ func markerSVG(m *markerChart, s *uiStrings) template.HTML {
 				fmt.Fprintf(&b, `<circle class="%s" cx="%.1f" cy="%.1f" r="4" fill="%s"/>`, cls, px, y(p.v), fill)
 			}
 			if i%step == 0 || i == len(pts)-1 {
-				fmt.Fprintf(&b, `<text class="mk-value" x="%.1f" y="%.1f" font-size="10" text-anchor="middle" fill="#222">%s</text>`, px, y(p.v)-8, esc(p.label))
+				fmt.Fprintf(&b, `<text class="mk-value" x="%.1f" y="%.1f" font-size="12" text-anchor="middle" fill="#222">%s</text>`, px, y(p.v)-8, esc(p.label))
 			}
 		}
 		if i%step == 0 || i == len(pts)-1 {
-			fmt.Fprintf(&b, `<text class="mk-date" x="%.1f" y="%.1f" font-size="10" text-anchor="middle" fill="#333">%s</text>`, px, mkBottom+14, esc(shortDate(p.date, s)))
+			fmt.Fprintf(&b, `<text class="mk-date" x="%.1f" y="%.1f" font-size="12" text-anchor="middle" fill="#333">%s</text>`, px, mkBottom+16, esc(shortDate(p.date, s)))
 			if i == 0 || i == len(pts)-1 || pts[i].date.Year != pts[max(i-step, 0)].date.Year {
-				fmt.Fprintf(&b, `<text class="mk-date" x="%.1f" y="%.1f" font-size="10" text-anchor="middle" fill="#333">%d</text>`, px, mkBottom+27, p.date.Year)
+				fmt.Fprintf(&b, `<text class="mk-date" x="%.1f" y="%.1f" font-size="12" text-anchor="middle" fill="#333">%d</text>`, px, mkBottom+31, p.date.Year)
 			}
 		}
 	}
@@ -333,15 +332,10 @@ func yLabels(lo, hi float64, r Range, hasRange bool) []float64 {
 	if hasRange && r.HasHigh {
 		out = append(out, r.High)
 	}
-	top := hi / mkDefaultRangeTopHeadroom
-	far := true
-	for _, v := range out {
-		if math.Abs(v-top) < (hi-lo)*0.12 {
-			far = false
-		}
-	}
-	if far {
-		out = append(out, top)
+	// The values themselves are labelled at their points; only when there
+	// is no range is the top of the scale named, to give it a size.
+	if !hasRange {
+		out = append(out, hi/mkDefaultRangeTopHeadroom)
 	}
 	return out
 }
