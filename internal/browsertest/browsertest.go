@@ -44,7 +44,8 @@ func ChromiumPath() string {
 // New starts Chromium for t and closes it when t ends. Without Chromium the
 // test is skipped on a developer's machine, but fails under CI (CI=true),
 // where .ci/run installs it: a browser test must never pass by not running.
-func New(t testing.TB) *Browser {
+// extra options (flags) are added to the standard ones.
+func New(t testing.TB, extra ...chromedp.ExecAllocatorOption) *Browser {
 	t.Helper()
 	path := ChromiumPath()
 	if path == "" {
@@ -53,9 +54,16 @@ func New(t testing.TB) *Browser {
 		}
 		t.Skip("chromium not found; install it with: apt-get install chromium")
 	}
+	// Not t.TempDir: Chromium's helper processes may still be writing to
+	// the profile for a moment after the browser is closed, and t.TempDir's
+	// single removal attempt then fails the test.
+	profile, err := os.MkdirTemp("", "browsertest-profile-")
+	if err != nil {
+		t.Fatalf("chromium profile folder: %v", err)
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
 		chromedp.Headless,
@@ -70,6 +78,7 @@ func New(t testing.TB) *Browser {
 		chromedp.Flag("no-pings", true),
 		chromedp.WindowSize(1280, 900),
 	}
+	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	b := &Browser{Ctx: ctx}
@@ -83,11 +92,23 @@ func New(t testing.TB) *Browser {
 	if err := chromedp.Run(ctx, network.Enable()); err != nil {
 		cancelCtx()
 		cancelAlloc()
+		os.RemoveAll(profile)
 		t.Fatalf("start chromium %s: %v", path, err)
 	}
 	t.Cleanup(func() {
 		cancelCtx()
 		cancelAlloc()
+		for i := 0; ; i++ {
+			err := os.RemoveAll(profile)
+			if err == nil {
+				break
+			}
+			if i == 50 {
+				t.Logf("remove chromium profile: %v", err)
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
 	})
 	return b
 }

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/caseport/caseport/internal/seal"
+	"github.com/caseport/caseport/internal/site"
+)
+
+func init() {
+	register(&command{
+		name:    "build",
+		usage:   "DIR -o OUT [--single-file] [--max-inline SIZE] [--passphrase-file F] [--allow-weak-passphrase]",
+		summary: "build the sealed portal of a case: a folder, or one HTML file",
+		order:   30,
+		run:     runBuild,
+	})
+}
+
+func runBuild(args []string, stdout, stderr io.Writer) int {
+	c := commands["build"]
+	fs := newFlags(c, stderr)
+	out := fs.String("o", "", "the portal to write: a folder, or with --single-file an HTML file")
+	single := fs.Bool("single-file", false, "write one self-contained HTML file that opens from disk")
+	maxInline := fs.String("max-inline", "50MiB", "with --single-file: the largest attachment to include (\"none\" for no limit)")
+	passFile := fs.String("passphrase-file", "", "a TOML file of reader = \"passphrase\" lines, instead of generated passphrases")
+	allowWeak := fs.Bool("allow-weak-passphrase", false, "accept a given passphrase that caseport finds weak")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return usageStatus(err)
+	}
+	if len(pos) != 1 || *out == "" {
+		fs.Usage()
+		return exitUsage
+	}
+	opt := site.Options{SingleFile: *single, AllowWeak: *allowWeak, Passphrase: os.Getenv("CASEPORT_PASSPHRASE")}
+	if opt.MaxInline, err = parseSize(*maxInline); err != nil {
+		fmt.Fprintf(stderr, "caseport build: --max-inline: %v\n", err)
+		return exitUsage
+	}
+	if *passFile != "" {
+		if opt.Passphrases, err = readPassphraseFile(*passFile); err != nil {
+			fmt.Fprintf(stderr, "caseport build: %v\n", err)
+			return exitFail
+		}
+		opt.Passphrase = ""
+	}
+
+	res, err := site.Build(pos[0], *out, opt)
+	if res != nil {
+		printBuild(stdout, res, *maxInline)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "caseport build: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+func printBuild(w io.Writer, res *site.Result, maxInline string) {
+	fmt.Fprintf(w, "Sealed portal written: %s\n", res.Out)
+	var generated, kept, given, recipients []string
+	for _, r := range res.Readers {
+		switch r.Key {
+		case site.KeyGenerated:
+			generated = append(generated, fmt.Sprintf("  %s: %s", r.Name, r.Passphrase))
+		case site.KeyStored:
+			kept = append(kept, r.Name)
+		case site.KeyGiven:
+			given = append(given, r.Name)
+		case site.KeyRecipient:
+			recipients = append(recipients, r.Name)
+		}
+	}
+	if len(generated) > 0 {
+		fmt.Fprintf(w, "\nNew passphrases, shown only this once. Send each to its reader by another\nchannel than the portal (a phone call, a text message, in person):\n%s\n", strings.Join(generated, "\n"))
+	}
+	if len(kept) > 0 {
+		fmt.Fprintf(w, "\nPassphrases unchanged from the previous build (key store %s): %s\n", res.StorePath, strings.Join(kept, ", "))
+	}
+	if len(given) > 0 {
+		fmt.Fprintf(w, "\nPassphrases as given: %s\n", strings.Join(given, ", "))
+	}
+	if len(recipients) > 0 {
+		fmt.Fprintf(w, "\nReaders who open it with their own age key: %s\n", strings.Join(recipients, ", "))
+	}
+	if len(res.Omitted) > 0 {
+		fmt.Fprintf(w, "\nLeft out of the single file (the portal says so; raise the limit with --max-inline, now %s):\n", maxInline)
+		for _, o := range res.Omitted {
+			fmt.Fprintf(w, "  %s (%s)\n", o.File, humanSize(o.Size))
+		}
+	}
+}
+
+// readPassphraseFile reads a TOML file of reader = "passphrase" lines.
+func readPassphraseFile(p string) (map[string]string, error) {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("passphrase file: %w", err)
+	}
+	var raw map[string]any
+	if err := toml.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("passphrase file %s: %w (write one line per reader: name = \"passphrase\")", p, err)
+	}
+	m := map[string]string{}
+	for k, v := range raw {
+		s, ok := v.(string)
+		if !ok || s == "" {
+			return nil, fmt.Errorf("passphrase file %s: %s must be a passphrase in quotes", p, k)
+		}
+		m[k] = s
+	}
+	if len(m) == 0 {
+		return nil, fmt.Errorf("passphrase file %s has no passphrase (write one line per reader: name = \"passphrase\")", p)
+	}
+	return m, nil
+}
+
+// parseSize reads a size such as "50MiB", "200M", "1.5GB" or "none".
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	if strings.EqualFold(t, "none") || strings.EqualFold(t, "unlimited") {
+		return -1, nil
+	}
+	units := []struct {
+		suffix string
+		mult   float64
+	}{
+		{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30},
+		{"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9},
+		{"k", 1 << 10}, {"m", 1 << 20}, {"g", 1 << 30}, {"b", 1},
+	}
+	mult := 1.0
+	lower := strings.ToLower(t)
+	for _, u := range units {
+		if strings.HasSuffix(lower, u.suffix) {
+			lower, mult = strings.TrimSpace(strings.TrimSuffix(lower, u.suffix)), u.mult
+			break
+		}
+	}
+	f, err := strconv.ParseFloat(lower, 64)
+	if err != nil || f <= 0 {
+		return 0, fmt.Errorf("%q is not a size such as 50MiB, 2GiB or none", s)
+	}
+	return int64(f * mult), nil
+}
+
+// humanSize gives a size in bytes for people.
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// isKeyError reports whether err is a wrong passphrase or identity.
+func isKeyError(err error) bool {
+	return errors.Is(err, seal.ErrWrongPassphrase) || errors.Is(err, seal.ErrWrongIdentity)
+}

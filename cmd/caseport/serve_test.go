@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/caseport/caseport/internal/casedir"
+	"github.com/caseport/caseport/internal/portal"
+)
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestServeRefusesPublicAddress(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "x", "--addr", "0.0.0.0:1414"},
+		{"serve", "--addr", ":1414", "x"},
+		{"serve", "x", "--addr", "192.0.2.7:80"},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(args, &out, &errb); code != exitUsage || !strings.Contains(errb.String(), "--i-know-this-is-public") {
+			t.Errorf("%q: exit %d, stderr %q; want a refusal naming the flag", args, code, errb.String())
+		}
+	}
+	// With the flag the address is accepted (and the command goes on to
+	// check the folder, which does not exist here).
+	var out, errb bytes.Buffer
+	run([]string{"serve", filepath.Join(t.TempDir(), "missing"), "--addr", "0.0.0.0:0", "--i-know-this-is-public"}, &out, &errb)
+	if strings.Contains(errb.String(), "refusing") {
+		t.Errorf("refused with the flag: %s", errb.String())
+	}
+}
+
+func TestServeUsage(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"serve"}, &out, &errb); code != exitUsage {
+		t.Errorf("serve without DIR: exit %d", code)
+	}
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestServeRealLoader runs the command on a copy of the loader's valid test
+// case: the real loader's problems reach the overlay with file, line and
+// key, and SIGINT stops the server cleanly.
+func TestServeRealLoader(t *testing.T) {
+	if previewPipeline.render == nil {
+		// Until the renderer is wired, stand in for it with a page that
+		// shows the title, so the command's own work is tested.
+		previewPipeline.render = func(c *casedir.Case) (*portal.Tree, error) {
+			page := fmt.Sprintf(`<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"><title>t</title></head><body><h1>%s</h1></body></html>`, html.EscapeString(c.Title))
+			return &portal.Tree{Pages: []*portal.Page{{Name: "index.html", MediaType: "text/html; charset=utf-8", Data: []byte(page)}}}, nil
+		}
+		t.Cleanup(func() { previewPipeline.render = nil })
+	}
+	dir := filepath.Join(t.TempDir(), "case")
+	copyDir(t, "../../internal/casedir/testdata/valid", dir)
+
+	var out, errb lockedBuffer
+	done := make(chan int, 1)
+	go func() { done <- run([]string{"serve", dir, "--addr", "127.0.0.1:0"}, &out, &errb) }()
+
+	urlRe := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
+	var url string
+	deadline := time.Now().Add(15 * time.Second)
+	for url == "" {
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited %d early:\n%s\n%s", code, out.String(), errb.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not print its URL:\n%s\n%s", out.String(), errb.String())
+		}
+		url = urlRe.FindString(out.String())
+		time.Sleep(10 * time.Millisecond)
+	}
+	stopped := false
+	defer func() {
+		if !stopped {
+			syscall.Kill(os.Getpid(), syscall.SIGINT)
+			<-done
+		}
+	}()
+
+	getBody := func() string {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	waitBody := func(what string, ok func(string) bool) string {
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			b := getBody()
+			if ok(b) {
+				return b
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s; page:\n%s\nlog:\n%s", what, b, out.String())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	waitBody("the title", func(b string) bool { return strings.Contains(b, "Gastric adenocarcinoma") })
+
+	// An unknown key: the loader names file, line and key.
+	good, err := os.ReadFile(filepath.Join(dir, "case.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(good), "[patient]", "[patient]\nalais = \"typo\"", 1)
+	line := strings.Count(broken[:strings.Index(broken, "alais")], "\n") + 1
+	if err := os.WriteFile(filepath.Join(dir, "case.toml"), []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	body := waitBody("the error overlay", func(b string) bool { return strings.Contains(b, `id="caseport-error"`) })
+	if want := fmt.Sprintf("case.toml:%d", line); !strings.Contains(body, want) || !strings.Contains(body, "alais") {
+		t.Errorf("overlay lacks %q and the key:\n%s", want, body)
+	}
+	if !strings.Contains(body, "Gastric adenocarcinoma") {
+		t.Error("the last good page is not behind the overlay")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "case.toml"), good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitBody("recovery", func(b string) bool { return !strings.Contains(b, `id="caseport-error"`) })
+
+	syscall.Kill(os.Getpid(), syscall.SIGINT)
+	select {
+	case code := <-done:
+		stopped = true
+		if code != exitOK {
+			t.Errorf("exit %d after SIGINT:\n%s", code, errb.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop on SIGINT")
+	}
+	if !strings.Contains(out.String(), "Stopping the preview.") {
+		t.Errorf("log:\n%s", out.String())
+	}
+}
+
+func TestOpenBrowser(t *testing.T) {
+	bin := t.TempDir()
+	got := filepath.Join(bin, "opened")
+	script := "#!/bin/sh\necho \"$1\" > " + got + "\n"
+	opener := "xdg-open"
+	if runtime.GOOS == "darwin" {
+		opener = "open"
+	}
+	if err := os.WriteFile(filepath.Join(bin, opener), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+	var errb bytes.Buffer
+	openBrowser("http://127.0.0.1:1414/", &errb)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, err := os.ReadFile(got)
+		if err == nil && strings.TrimSpace(string(b)) == "http://127.0.0.1:1414/" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("xdg-open was not run with the URL (stderr %q)", errb.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	// Without an opener the command goes on, saying where to go.
+	t.Setenv("PATH", t.TempDir())
+	errb.Reset()
+	openBrowser("http://127.0.0.1:1414/", &errb)
+	if !strings.Contains(errb.String(), "open http://127.0.0.1:1414/ yourself") {
+		t.Errorf("stderr %q", errb.String())
+	}
+}

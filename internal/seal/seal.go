@@ -1,0 +1,478 @@
+// Package seal encrypts a rendered portal with age into a sealed portal, a
+// folder or one HTML file that a reader opens in a browser with a
+// passphrase, and opens one again into plain files.
+//
+// The format is "The sealed portal (format 1)" of docs/architecture.md: every
+// file of the portal is a separate age file, padded to a Padmé size bucket
+// and encrypted to a fresh portal identity under a random name; an encrypted
+// manifest maps the portal-internal names to those payloads; and one key
+// slot per reader holds the portal identity, encrypted to the reader's
+// passphrase (age's scrypt recipient) or to the reader's own age recipient.
+// All cryptography is filippo.io/age's.
+package seal
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"filippo.io/age"
+	"github.com/caseport/caseport/internal/portal"
+)
+
+// Format is the version of the sealed portal format this package writes.
+const Format = 1
+
+// DefaultMaxInline is the largest attachment that single-file mode inlines
+// when Options.MaxInline is zero: larger ones are left out and listed in the
+// manifest, so the portal can say what is missing and why.
+const DefaultMaxInline = 50 << 20
+
+// DefaultWorkFactor is the scrypt work factor (log2 N) of passphrase slots:
+// age's default, about a second in a phone's browser, paid once per unlock.
+const DefaultWorkFactor = 18
+
+// PayloadDir is the folder of a sealed portal folder that holds the payloads.
+const PayloadDir = "p"
+
+// Reader is someone who may open the portal. Exactly one of Passphrase and
+// Recipient is set.
+type Reader struct {
+	Name string
+	// Passphrase opens the reader's key slot in the browser.
+	Passphrase string
+	// Recipient is the reader's own age public key ("age1..." or
+	// "age1pq1..."), for readers who use age.
+	Recipient string
+}
+
+// Options tune Seal. The zero value writes a portal folder.
+type Options struct {
+	// SingleFile writes one self-contained HTML file instead of a folder.
+	SingleFile bool
+	// MaxInline is the largest attachment, in bytes, inlined in single-file
+	// mode; 0 means DefaultMaxInline, a negative value means no limit.
+	MaxInline int64
+	// WorkFactor is the scrypt work factor of passphrase slots; 0 means
+	// DefaultWorkFactor. Only tests should lower it.
+	WorkFactor int
+	// Workers bounds how many payloads are sealed at once; 0 means
+	// runtime.GOMAXPROCS(0).
+	Workers int
+}
+
+// Omitted is an attachment left out of a single-file portal, as listed in
+// the manifest's "omitted".
+type Omitted struct {
+	Name   string `json:"name"`   // the portal-internal name
+	File   string `json:"file"`   // the original file name
+	Size   int64  `json:"size"`   // its size in bytes
+	Reason string `json:"reason"` // why, for the reader
+}
+
+// Result describes a sealed portal.
+type Result struct {
+	// Recipient is the portal identity's public key; a fresh one each build.
+	Recipient string
+	// Payloads counts the sealed payloads, the manifest included.
+	Payloads int
+	// Omitted lists the attachments left out of a single-file portal.
+	Omitted []Omitted
+}
+
+// manifest is the decrypted content of the manifest payload.
+type manifest struct {
+	Pages   map[string]entry `json:"pages"`
+	Files   map[string]entry `json:"files"`
+	Omitted []Omitted        `json:"omitted"`
+}
+
+// entry is one payload of the manifest.
+type entry struct {
+	ID   string `json:"id"`
+	Size int64  `json:"size"`
+	Type string `json:"type"`
+	Name string `json:"name,omitempty"`
+}
+
+// portalJSON is the unencrypted description of a sealed portal, in the
+// unlock page's <script id="caseport-sealed">.
+type portalJSON struct {
+	Caseport int    `json:"caseport"`
+	Single   bool   `json:"single"`
+	Manifest string `json:"manifest"`
+	Slots    []slot `json:"slots"`
+}
+
+// slot is one reader's key slot.
+type slot struct {
+	Reader string `json:"reader"`
+	Type   string `json:"type"` // "passphrase" or "recipient"
+	Key    string `json:"key"`  // base64 of an age file holding the portal identity
+}
+
+// Slot types.
+const (
+	slotPassphrase = "passphrase"
+	slotRecipient  = "recipient"
+)
+
+// ReaderHash is the "reader" field of a reader's key slot: the first 16 hex
+// digits of SHA-256("caseport reader\x00" + manifest ID + "\x00" + name). It
+// lets a #reader=NAME fragment find its slot without the portal naming its
+// readers, and differs from build to build.
+func ReaderHash(manifestID, name string) string {
+	h := sha256.Sum256([]byte("caseport reader\x00" + manifestID + "\x00" + name))
+	return hex.EncodeToString(h[:8])
+}
+
+var idEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// newID returns a payload name: 26 random lower-case base32 characters
+// (130 bits), so names say nothing and never collide.
+func newID() string {
+	b := make([]byte, 17)
+	rand.Read(b) // never fails (crypto/rand)
+	return strings.ToLower(idEncoding.EncodeToString(b)[:26])
+}
+
+// job is one payload to seal.
+type job struct {
+	id   string
+	size int64 // expected plaintext size, for scheduling
+	open func() (io.ReadCloser, error)
+	what string // for errors: the portal-internal name
+	// n is the real plaintext size, set when sealed.
+	n int64
+}
+
+// Seal encrypts tree for readers into out: a new folder (index.html and
+// p/ID), or with opt.SingleFile one HTML file. out must not exist, or be an
+// empty folder in folder mode. Attachments are streamed from disk and
+// payloads sealed concurrently. On error, out may hold part of a portal: the
+// caller removes it (internal/site seals into a temporary folder).
+func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result, error) {
+	recips, err := readerRecipients(readers, opt.WorkFactor)
+	if err != nil {
+		return nil, err
+	}
+	// Load the unlock page first: a binary built without the browser bundle
+	// should fail before minutes of sealing.
+	assets, err := loadAssets(tree.Lang)
+	if err != nil {
+		return nil, err
+	}
+
+	identity, err := age.GenerateHybridIdentity()
+	if err != nil {
+		return nil, fmt.Errorf("generating the portal key: %w", err)
+	}
+	recipient := identity.Recipient()
+
+	maxInline := opt.MaxInline
+	if maxInline == 0 {
+		maxInline = DefaultMaxInline
+	}
+
+	m := manifest{Pages: map[string]entry{}, Files: map[string]entry{}, Omitted: []Omitted{}}
+	var jobs []*job
+	for _, p := range tree.Pages {
+		data := p.Data
+		j := &job{id: newID(), size: int64(len(data)), what: p.Name,
+			open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
+		jobs = append(jobs, j)
+		m.Pages[p.Name] = entry{ID: j.id, Type: p.MediaType}
+	}
+	for _, a := range tree.Attachments {
+		size := a.Size
+		if fi, err := os.Stat(a.Source); err == nil {
+			size = fi.Size()
+		}
+		if opt.SingleFile && maxInline > 0 && size > maxInline {
+			m.Omitted = append(m.Omitted, Omitted{Name: a.Name, File: a.FileName, Size: size,
+				Reason: fmt.Sprintf("over the single-file limit of %s", formatSize(maxInline))})
+			continue
+		}
+		j := &job{id: newID(), size: size, open: a.Open, what: a.Name}
+		jobs = append(jobs, j)
+		m.Files[a.Name] = entry{ID: j.id, Type: a.MediaType, Name: a.FileName}
+	}
+	manifestID := newID()
+
+	// Payloads go straight into OUT/p in folder mode; in single-file mode into
+	// a scratch folder beside out, to be inlined once all are sealed.
+	var payloadDir string
+	if opt.SingleFile {
+		payloadDir, err = os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".payloads-")
+		if err != nil {
+			return nil, fmt.Errorf("sealing %s: %w", out, err)
+		}
+		defer os.RemoveAll(payloadDir)
+	} else {
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return nil, fmt.Errorf("sealing: %w", err)
+		}
+		payloadDir = filepath.Join(out, PayloadDir)
+		if err := os.Mkdir(payloadDir, 0o755); err != nil {
+			return nil, fmt.Errorf("sealing into %s: the folder must be new or empty: %w", out, err)
+		}
+	}
+
+	// Slots and payloads are independent: seal them all on the same workers.
+	slots := make([]slot, len(readers))
+	var tasks []func() error
+	// scrypt at work factor 18 takes 256 MiB: two at a time at most.
+	scrypts := make(chan struct{}, 2)
+	for i := range readers {
+		tasks = append(tasks, func() error {
+			scrypts <- struct{}{}
+			defer func() { <-scrypts }()
+			s, err := sealSlot(identity.String(), recips[i])
+			if err != nil {
+				return fmt.Errorf("key slot of reader %q: %w", readers[i].Name, err)
+			}
+			s.Reader = ReaderHash(manifestID, readers[i].Name)
+			slots[i] = s
+			return nil
+		})
+	}
+	// Largest first, so one big attachment does not start last.
+	sort.SliceStable(jobs, func(i, k int) bool { return jobs[i].size > jobs[k].size })
+	for _, j := range jobs {
+		tasks = append(tasks, func() error {
+			n, err := sealPayload(filepath.Join(payloadDir, j.id), recipient, j.open, false)
+			if err != nil {
+				return fmt.Errorf("sealing %s: %w", j.what, err)
+			}
+			j.n = n
+			return nil
+		})
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if err := runAll(tasks, workers); err != nil {
+		return nil, err
+	}
+
+	// Sizes are the bytes actually sealed, in case a file changed since load.
+	for _, j := range jobs {
+		if e, ok := m.Pages[j.what]; ok && e.ID == j.id {
+			e.Size = j.n
+			m.Pages[j.what] = e
+		} else if e, ok := m.Files[j.what]; ok && e.ID == j.id {
+			e.Size = j.n
+			m.Files[j.what] = e
+		}
+	}
+	mjson, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("sealing the manifest: %w", err)
+	}
+	if _, err := sealPayload(filepath.Join(payloadDir, manifestID), recipient, func() (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(mjson)), nil
+	}, true); err != nil {
+		return nil, fmt.Errorf("sealing the manifest: %w", err)
+	}
+
+	sort.Slice(slots, func(i, k int) bool { return slots[i].Reader < slots[k].Reader })
+	pj, err := json.Marshal(portalJSON{Caseport: Format, Single: opt.SingleFile, Manifest: manifestID, Slots: slots})
+	if err != nil {
+		return nil, err
+	}
+	ids := []string{manifestID}
+	for _, j := range jobs {
+		ids = append(ids, j.id)
+	}
+	sort.Strings(ids) // the order of the inlined payloads says nothing
+	if opt.SingleFile {
+		err = writeShellFile(out, assets, tree.Lang, pj, payloadDir, ids)
+	} else {
+		err = writeShellFile(filepath.Join(out, "index.html"), assets, tree.Lang, pj, "", nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Recipient: recipient.String(), Payloads: len(ids), Omitted: m.Omitted}, nil
+}
+
+// readerRecipients checks readers and returns the age recipient of each
+// reader's key slot.
+func readerRecipients(readers []Reader, workFactor int) ([]age.Recipient, error) {
+	if len(readers) == 0 {
+		return nil, errors.New("a portal needs at least one reader")
+	}
+	if workFactor == 0 {
+		workFactor = DefaultWorkFactor
+	}
+	seen := map[string]bool{}
+	var out []age.Recipient
+	for _, r := range readers {
+		if r.Name == "" {
+			return nil, errors.New("a reader has no name")
+		}
+		if seen[r.Name] {
+			return nil, fmt.Errorf("reader %q is listed twice", r.Name)
+		}
+		seen[r.Name] = true
+		switch {
+		case r.Passphrase != "" && r.Recipient != "":
+			return nil, fmt.Errorf("reader %q has both a passphrase and a recipient; give one", r.Name)
+		case r.Passphrase != "":
+			s, err := age.NewScryptRecipient(r.Passphrase)
+			if err != nil {
+				return nil, fmt.Errorf("reader %q: %w", r.Name, err)
+			}
+			s.SetWorkFactor(workFactor)
+			out = append(out, s)
+		case r.Recipient != "":
+			rc, err := ParseRecipient(r.Recipient)
+			if err != nil {
+				return nil, fmt.Errorf("reader %q: %w", r.Name, err)
+			}
+			out = append(out, rc)
+		default:
+			return nil, fmt.Errorf("reader %q has neither a passphrase nor a recipient", r.Name)
+		}
+	}
+	return out, nil
+}
+
+// ParseRecipient parses a reader's age public key: X25519 ("age1...") or
+// post-quantum hybrid ("age1pq1...").
+func ParseRecipient(s string) (age.Recipient, error) {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "age1pq1") {
+		return age.ParseHybridRecipient(s)
+	}
+	if strings.HasPrefix(s, "age1") {
+		return age.ParseX25519Recipient(s)
+	}
+	return nil, fmt.Errorf("recipient %q is not an age public key (age1...)", s)
+}
+
+// sealSlot encrypts the portal identity to one reader.
+func sealSlot(identity string, r age.Recipient) (slot, error) {
+	var buf bytes.Buffer
+	w, err := age.Encrypt(&buf, r)
+	if err != nil {
+		return slot{}, err
+	}
+	if _, err := io.WriteString(w, identity); err != nil {
+		return slot{}, err
+	}
+	if err := w.Close(); err != nil {
+		return slot{}, err
+	}
+	typ := slotRecipient
+	if _, ok := r.(*age.ScryptRecipient); ok {
+		typ = slotPassphrase
+	}
+	return slot{Type: typ, Key: base64.StdEncoding.EncodeToString(buf.Bytes())}, nil
+}
+
+var zeros = make([]byte, 64<<10)
+
+// sealPayload writes the age file path holding the plaintext from open,
+// padded to its Padmé bucket (with spaces if spaces, else zero bytes), and
+// returns the plaintext's length.
+func sealPayload(path string, r age.Recipient, open func() (io.ReadCloser, error), spaces bool) (int64, error) {
+	src, err := open()
+	if err != nil {
+		return 0, err
+	}
+	defer src.Close()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	w, err := age.Encrypt(f, r)
+	if err != nil {
+		return 0, err
+	}
+	n, err := io.Copy(w, src)
+	if err != nil {
+		return 0, err
+	}
+	pad := zeros
+	if spaces {
+		pad = bytes.Repeat([]byte{' '}, len(zeros))
+	}
+	for left := padme(n) - n; left > 0; {
+		k := min(left, int64(len(pad)))
+		if _, err := w.Write(pad[:k]); err != nil {
+			return 0, err
+		}
+		left -= k
+	}
+	if err := w.Close(); err != nil {
+		return 0, err
+	}
+	return n, f.Close()
+}
+
+// runAll runs tasks on at most workers goroutines and returns the first
+// error; after an error, tasks not yet started are skipped.
+func runAll(tasks []func() error, workers int) error {
+	var (
+		mu       sync.Mutex
+		next     int
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	take := func() func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr != nil || next == len(tasks) {
+			return nil
+		}
+		t := tasks[next]
+		next++
+		return t
+	}
+	for range min(workers, len(tasks)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := take(); t != nil; t = take() {
+				if err := t(); err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return firstErr
+}
+
+// formatSize gives a size in bytes for people: "50 MiB".
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

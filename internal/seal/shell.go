@@ -1,0 +1,254 @@
+package seal
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/caseport/caseport/content"
+	"github.com/caseport/caseport/themes"
+)
+
+// Paths of the unlock page's parts in themes.FS and content.FS.
+const (
+	shellPath   = "default/unlock/shell.html"
+	scriptPath  = "default/unlock/dist/unlock.js"
+	stylePath   = "default/unlock/unlock.css"
+	stringsPath = "i18n/%s/unlock.toml"
+)
+
+// ShellData is what the unlock page template, themes/default/unlock/shell.html,
+// is executed with.
+type ShellData struct {
+	Lang     string          // the portal language
+	CSP      string          // the Content-Security-Policy (hashes of Style and Script)
+	Style    template.CSS    // themes/default/unlock/unlock.css
+	Portal   template.JS     // the portal JSON, with "<" escaped as \u003c
+	Strings  template.JS     // JSON object of the unlock page's UI strings for Lang
+	Payloads []InlinePayload // single-file mode only: {ID, Base64 string}
+	Script   template.JS     // themes/default/unlock/dist/unlock.js, the esbuild bundle
+}
+
+// InlinePayload is one payload inlined in a single-file portal.
+//
+// Seal never fills Base64 with a payload: html/template would escape "+" in
+// it, and a payload can be large. It executes the template with marker
+// values instead and streams each payload's base64 into the file between
+// them.
+type InlinePayload struct {
+	ID     string
+	Base64 string
+}
+
+// assets are the parts of the unlock page, loaded once per Seal.
+type assets struct {
+	shell   *template.Template
+	script  string
+	style   string
+	strings []byte // a JSON object
+}
+
+var langRe = regexp.MustCompile(`^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$`)
+
+// loadAssets reads the unlock page's template, script, style and the UI
+// strings for lang from the embedded files.
+func loadAssets(lang string) (*assets, error) {
+	script, err := fs.ReadFile(themes.FS, scriptPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errors.New("this caseport was built without the browser code of the sealed portal (themes/default/unlock/dist/unlock.js): run \"make bundle\" (after \"npm ci\"), then build caseport again")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("the unlock page's script: %w", err)
+	}
+	// The bundle is inlined in a <script> element: it must not close it.
+	if bytes.Contains(bytes.ToLower(script), []byte("</script")) {
+		return nil, fmt.Errorf("the browser bundle %s contains \"</script\" and cannot be inlined: rebuild it with \"make bundle\"", scriptPath)
+	}
+	style, err := fs.ReadFile(themes.FS, stylePath)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("the unlock page's style: %w", err)
+	}
+	if bytes.Contains(bytes.ToLower(style), []byte("</style")) {
+		return nil, fmt.Errorf("%s contains \"</style\" and cannot be inlined", stylePath)
+	}
+	src, err := fs.ReadFile(themes.FS, shellPath)
+	if err != nil {
+		return nil, fmt.Errorf("the unlock page's template: %w", err)
+	}
+	shell, err := template.New("shell.html").Parse(string(src))
+	if err != nil {
+		return nil, fmt.Errorf("the unlock page's template %s: %w", shellPath, err)
+	}
+	strs, err := unlockStrings(lang)
+	if err != nil {
+		return nil, err
+	}
+	return &assets{shell: shell, script: string(script), style: string(style), strings: strs}, nil
+}
+
+// unlockStrings returns the JSON object of the unlock page's UI strings in
+// lang: content/i18n/LANG/unlock.toml, then the base language's, with
+// English for any key missing.
+func unlockStrings(lang string) ([]byte, error) {
+	merged := map[string]string{}
+	langs := []string{"en"}
+	if langRe.MatchString(lang) {
+		if base, _, ok := strings.Cut(lang, "-"); ok {
+			langs = append(langs, strings.ToLower(base))
+		}
+		langs = append(langs, lang)
+	}
+	for _, l := range langs {
+		path := fmt.Sprintf(stringsPath, l)
+		data, err := fs.ReadFile(content.FS, path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		var table map[string]any
+		if err := toml.Unmarshal(data, &table); err != nil {
+			return nil, fmt.Errorf("content/%s: %w", path, err)
+		}
+		for k, v := range table {
+			s, ok := v.(string)
+			if !ok {
+				return nil, fmt.Errorf("content/%s: %s must be a string", path, k)
+			}
+			merged[k] = s
+		}
+	}
+	return json.Marshal(merged) // escapes <, > and & as \u003c...
+}
+
+// csp returns the unlock page's Content-Security-Policy: only the inline
+// script and style of the page itself run, and the page loads nothing but
+// its own payloads (folder mode) and Blob URLs it makes. The decrypted
+// page's stylesheets are constructed sheets (document.adoptedStyleSheets),
+// which style-src does not govern; the page's inline scripts, handlers and
+// style attributes stay blocked. typage needs no WebAssembly, so no
+// 'wasm-unsafe-eval'.
+func csp(script, style string, single bool) string {
+	hash := func(s string) string {
+		h := sha256.Sum256([]byte(s))
+		return "'sha256-" + base64.StdEncoding.EncodeToString(h[:]) + "'"
+	}
+	p := []string{
+		"default-src 'none'",
+		"script-src " + hash(script),
+		"style-src " + hash(style),
+		// Decrypted images, fonts and media of the page are Blob URLs;
+		// the renderer may inline small images as data: URLs.
+		"img-src blob: data:",
+		"font-src blob:",
+		"media-src blob:",
+		// The key derivation runs in a worker made from the page's own script.
+		"worker-src blob:",
+	}
+	if !single {
+		// The folder's payloads are fetched from p/ID; a single file fetches
+		// nothing.
+		p = append(p, "connect-src 'self'")
+	}
+	p = append(p, "base-uri 'none'", "form-action 'none'")
+	return strings.Join(p, "; ")
+}
+
+// writeShellFile writes the unlock page to path, a new file. In single-file
+// mode, ids names the payloads in payloadDir to inline.
+func writeShellFile(path string, a *assets, lang string, portalJSON []byte, payloadDir string, ids []string) (err error) {
+	if lang == "" {
+		lang = "en"
+	}
+	single := ids != nil
+	data := ShellData{
+		Lang:    lang,
+		CSP:     csp(a.script, a.style, single),
+		Style:   template.CSS(a.style),
+		Portal:  template.JS(portalJSON), // json.Marshal escapes "<" as \u003c
+		Strings: template.JS(a.strings),
+		Script:  template.JS(a.script),
+	}
+	var mark string
+	if single {
+		b := make([]byte, 8)
+		rand.Read(b)
+		mark = "caseportmark" + hex.EncodeToString(b)
+		data.Payloads = []InlinePayload{{mark + "a1", mark + "b1"}, {mark + "a2", mark + "b2"}}
+	}
+	var page bytes.Buffer
+	if err := a.shell.Execute(&page, data); err != nil {
+		return fmt.Errorf("the unlock page: %w", err)
+	}
+
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("writing the portal: %w", err)
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("writing the portal: %w", cerr)
+		}
+	}()
+	if !single {
+		_, err = f.Write(page.Bytes())
+		return err
+	}
+
+	// The template's payload loop, executed with two marker payloads, gives
+	// the text before, between and after payloads.
+	out := page.Bytes()
+	var at [4]int
+	for i, m := range []string{"a1", "b1", "a2", "b2"} {
+		at[i] = bytes.Index(out, []byte(mark+m))
+		if at[i] < 0 || bytes.Count(out, []byte(mark+m)) != 1 || (i > 0 && at[i] < at[i-1]) {
+			return fmt.Errorf("the unlock page template %s must write each payload's ID and Base64 once, in that order", shellPath)
+		}
+	}
+	ml := len(mark) + 2
+	pre, mid, between, post := out[:at[0]], out[at[0]+ml:at[1]], out[at[1]+ml:at[2]], out[at[3]+ml:]
+
+	w := bufio.NewWriterSize(f, 256<<10)
+	w.Write(pre)
+	for i, id := range ids {
+		if i > 0 {
+			w.Write(between)
+		}
+		w.WriteString(id)
+		w.Write(mid)
+		if err := copyBase64(w, filepath.Join(payloadDir, id)); err != nil {
+			return err
+		}
+	}
+	w.Write(post)
+	return w.Flush()
+}
+
+// copyBase64 streams the file at path into w as standard base64.
+func copyBase64(w io.Writer, path string) error {
+	src, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("inlining a payload: %w", err)
+	}
+	defer src.Close()
+	enc := base64.NewEncoder(base64.StdEncoding, w)
+	if _, err := io.Copy(enc, src); err != nil {
+		return fmt.Errorf("inlining a payload: %w", err)
+	}
+	return enc.Close()
+}

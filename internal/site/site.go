@@ -1,0 +1,345 @@
+// Package site makes one build of a sealed portal: load and validate the
+// case, render it, seal it beside the output, and swap the new portal in,
+// so that a failed build leaves the previous portal as it was.
+package site
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/caseport/caseport/internal/casedir"
+	"github.com/caseport/caseport/internal/keystore"
+	"github.com/caseport/caseport/internal/portal"
+	"github.com/caseport/caseport/internal/seal"
+)
+
+// DefaultReader is the reader of a case without [[readers]].
+const DefaultReader = "doctor"
+
+// Options tune Build. The zero value builds a portal folder with generated
+// passphrases kept in the default key store.
+type Options struct {
+	// SingleFile writes one HTML file instead of a folder.
+	SingleFile bool
+	// MaxInline is seal.Options.MaxInline: the largest attachment inlined
+	// in a single file.
+	MaxInline int64
+	// Passphrases are passphrases the user chose, by reader name
+	// (--passphrase-file). Readers not in it get the key store's.
+	Passphrases map[string]string
+	// Passphrase is the passphrase of a case with one passphrase reader
+	// (CASEPORT_PASSPHRASE).
+	Passphrase string
+	// AllowWeak accepts user-chosen passphrases that keystore.Strength refuses.
+	AllowWeak bool
+	// Store keeps generated passphrases; nil means keystore.DefaultStore().
+	Store *keystore.Store
+	// WorkFactor is seal.Options.WorkFactor; only tests lower it.
+	WorkFactor int
+}
+
+// How a reader's key was chosen.
+const (
+	KeyGiven     = "given"     // by the user, in Options
+	KeyStored    = "stored"    // from the key store, as in the previous build
+	KeyGenerated = "generated" // new: to be sent to the reader
+	KeyRecipient = "recipient" // the reader's own age public key
+)
+
+// Reader is one reader of a built portal.
+type Reader struct {
+	Name string
+	// Key says how the reader's key was chosen: KeyGiven, KeyStored,
+	// KeyGenerated or KeyRecipient.
+	Key string
+	// Passphrase is set for KeyGenerated only: it is shown once.
+	Passphrase string
+}
+
+// Result describes a build.
+type Result struct {
+	// Out is the portal written, absolute.
+	Out     string
+	Readers []Reader
+	// Omitted lists attachments left out of a single file.
+	Omitted []seal.Omitted
+	// StorePath is the key store file of the case, when used.
+	StorePath string
+}
+
+// renderCase renders a loaded case into a portal tree. It is a variable so
+// that the renderer (internal/render) is wired in one place, and tests can
+// make a build fail mid-way.
+var renderCase = func(c *casedir.Case) (*portal.Tree, error) {
+	return nil, errors.New("this caseport has no renderer yet (internal/render): the portal cannot be built")
+}
+
+// sealTree seals a tree; a variable so tests can make sealing fail.
+var sealTree = seal.Seal
+
+// Build loads the case in caseDir, renders and seals it, and replaces out
+// with the new portal (a folder, or with opt.SingleFile an HTML file). out
+// must be new, or a portal caseport built before. On error out is left as
+// it was. A Result may come with an error when the portal was written but
+// the key store was not updated: its generated passphrases must still be
+// shown.
+func Build(caseDir, out string, opt Options) (*Result, error) {
+	outAbs, err := filepath.Abs(out)
+	if err != nil {
+		return nil, err
+	}
+	c, err := casedir.Load(caseDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkOut(c.Dir, outAbs, opt.SingleFile); err != nil {
+		return nil, err
+	}
+
+	readers, res, store, pass, err := chooseKeys(c, opt)
+	if err != nil {
+		return nil, err
+	}
+	res.Out = outAbs
+
+	tree, err := renderCase(c)
+	if err != nil {
+		return nil, fmt.Errorf("rendering case %s: %w", c.ID, err)
+	}
+
+	parent, base := filepath.Dir(outAbs), filepath.Base(outAbs)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("writing the portal: %w", err)
+	}
+	sopt := seal.Options{SingleFile: opt.SingleFile, MaxInline: opt.MaxInline, WorkFactor: opt.WorkFactor}
+	var tmp string
+	if opt.SingleFile {
+		tmp = filepath.Join(parent, "."+base+".tmp-"+random())
+	} else {
+		if tmp, err = os.MkdirTemp(parent, base+".tmp-"); err != nil {
+			return nil, fmt.Errorf("writing the portal: %w", err)
+		}
+		if err := os.Chmod(tmp, 0o755); err != nil {
+			os.RemoveAll(tmp)
+			return nil, fmt.Errorf("writing the portal: %w", err)
+		}
+	}
+	sres, err := sealTree(tree, readers, tmp, sopt)
+	if err == nil {
+		err = swap(tmp, outAbs, opt.SingleFile)
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("building %s: %w", out, err)
+	}
+	res.Omitted = sres.Omitted
+
+	if store != nil {
+		if err := store.Save(c.ID, pass); err != nil {
+			return res, fmt.Errorf("the portal is written, but the key store was not updated (%w): keep the passphrases shown now; the next build would make new ones", err)
+		}
+	}
+	return res, nil
+}
+
+// chooseKeys gives each reader of c a key: a recipient, a passphrase the
+// user gave, or one from the key store (kept or new). It returns the
+// store and its new content when the store is to be saved.
+func chooseKeys(c *casedir.Case, opt Options) ([]seal.Reader, *Result, *keystore.Store, map[string]string, error) {
+	list := c.Readers
+	if len(list) == 0 {
+		list = []casedir.Reader{{Name: DefaultReader}}
+	}
+	known := map[string]bool{}
+	var withPass []string
+	for _, r := range list {
+		known[r.Name] = true
+		if r.Recipient == "" {
+			withPass = append(withPass, r.Name)
+		}
+	}
+	var unknown []string
+	for n := range opt.Passphrases {
+		if !known[n] {
+			unknown = append(unknown, n)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		names := make([]string, 0, len(list))
+		for _, r := range list {
+			names = append(names, r.Name)
+		}
+		return nil, nil, nil, nil, fmt.Errorf("the passphrase file names readers the case does not have: %s (the case's readers: %s)",
+			strings.Join(unknown, ", "), strings.Join(names, ", "))
+	}
+	given := map[string]string{}
+	for n, p := range opt.Passphrases {
+		given[n] = p
+	}
+	if opt.Passphrase != "" {
+		if len(withPass) != 1 {
+			return nil, nil, nil, nil, fmt.Errorf("CASEPORT_PASSPHRASE is for a case with one reader; case %s has %d readers with passphrases: use --passphrase-file", c.ID, len(withPass))
+		}
+		given[withPass[0]] = opt.Passphrase
+	}
+	if !opt.AllowWeak {
+		for _, n := range withPass {
+			if p, ok := given[n]; ok {
+				if err := keystore.Strength(p); err != nil {
+					return nil, nil, nil, nil, fmt.Errorf("reader %q: %w (or build with --allow-weak-passphrase)", n, err)
+				}
+			}
+		}
+	}
+
+	var fromStore []string
+	for _, n := range withPass {
+		if _, ok := given[n]; !ok {
+			fromStore = append(fromStore, n)
+		}
+	}
+	res := &Result{}
+	var store *keystore.Store
+	var stored map[string]string
+	created := map[string]bool{}
+	if len(fromStore) > 0 {
+		store = opt.Store
+		if store == nil {
+			var err error
+			if store, err = keystore.DefaultStore(); err != nil {
+				return nil, nil, nil, nil, err
+			}
+		}
+		if inside(c.Dir, store.Dir) {
+			return nil, nil, nil, nil, fmt.Errorf("the key store %s is inside the case folder %s: passphrases must never be kept with the case", store.Dir, c.Dir)
+		}
+		var news []string
+		var err error
+		if stored, news, err = store.Passphrases(c.ID, fromStore); err != nil {
+			return nil, nil, nil, nil, err
+		}
+		for _, n := range news {
+			created[n] = true
+		}
+		res.StorePath = store.Path(c.ID)
+	}
+
+	var readers []seal.Reader
+	for _, r := range list {
+		switch {
+		case r.Recipient != "":
+			readers = append(readers, seal.Reader{Name: r.Name, Recipient: r.Recipient})
+			res.Readers = append(res.Readers, Reader{Name: r.Name, Key: KeyRecipient})
+		case given[r.Name] != "":
+			readers = append(readers, seal.Reader{Name: r.Name, Passphrase: given[r.Name]})
+			res.Readers = append(res.Readers, Reader{Name: r.Name, Key: KeyGiven})
+		default:
+			p := stored[r.Name]
+			readers = append(readers, seal.Reader{Name: r.Name, Passphrase: p})
+			if created[r.Name] {
+				res.Readers = append(res.Readers, Reader{Name: r.Name, Key: KeyGenerated, Passphrase: p})
+			} else {
+				res.Readers = append(res.Readers, Reader{Name: r.Name, Key: KeyStored})
+			}
+		}
+	}
+	return readers, res, store, stored, nil
+}
+
+// checkOut refuses an output that would replace something other than a
+// portal, or that lies in the case folder.
+func checkOut(caseDir, out string, single bool) error {
+	if inside(caseDir, out) || inside(out, caseDir) {
+		return fmt.Errorf("the portal %s must be outside the case folder %s", out, caseDir)
+	}
+	fi, err := os.Stat(out)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if single {
+		if fi.IsDir() {
+			return fmt.Errorf("%s is a folder; --single-file writes a file: give a file name such as case.html", out)
+		}
+		if !isPortalShell(out) {
+			return fmt.Errorf("%s exists and is not a sealed portal: caseport will not replace it; choose another -o or remove it", out)
+		}
+		return nil
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s exists and is not a folder: caseport writes a portal folder there (or use --single-file)", out)
+	}
+	ents, err := os.ReadDir(out)
+	if err != nil {
+		return err
+	}
+	if len(ents) == 0 {
+		return nil
+	}
+	if !isPortalShell(filepath.Join(out, "index.html")) {
+		return fmt.Errorf("%s exists and is not a sealed portal: caseport will not replace it; choose another -o or remove it", out)
+	}
+	for _, e := range ents {
+		if n := e.Name(); n != "index.html" && n != seal.PayloadDir {
+			return fmt.Errorf("%s holds %s, which caseport did not write: caseport will not replace the folder; choose another -o or move it", out, n)
+		}
+	}
+	return nil
+}
+
+// isPortalShell reports whether the file at p starts like an unlock page.
+func isPortalShell(p string) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 1<<20)
+	n, _ := io.ReadFull(f, head)
+	return bytes.Contains(head[:n], []byte(`id="caseport-sealed"`))
+}
+
+// swap puts the sealed portal at tmp in place of out.
+func swap(tmp, out string, single bool) error {
+	if single {
+		return os.Rename(tmp, out)
+	}
+	if _, err := os.Stat(out); errors.Is(err, os.ErrNotExist) {
+		return os.Rename(tmp, out)
+	}
+	old := filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".old-"+random())
+	if err := os.Rename(out, old); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		if rerr := os.Rename(old, out); rerr != nil {
+			return fmt.Errorf("%w; the previous portal is at %s", err, old)
+		}
+		return err
+	}
+	os.RemoveAll(old) // the new portal is in place: a leftover is no failure
+	return nil
+}
+
+// inside reports whether path p is dir or inside it.
+func inside(dir, p string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+func random() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,194 @@
+// Access to the sealed portal of format 1 (docs/architecture.md, "The
+// sealed portal"): the portal JSON, the payloads (fetched from p/ID in a
+// folder, or inlined as base64 in a single file), and their decryption with
+// typage. Every cryptographic operation is typage's or WebCrypto's.
+
+import { Decrypter } from "age-encryption";
+
+// PortalError is a failure the page explains to the reader with the string
+// of its kind: "damaged", "load_failed", "folder_from_disk", "missing".
+export class PortalError extends Error {
+  constructor(kind, detail) {
+    super(detail ? kind + ": " + detail : kind);
+    this.kind = kind;
+  }
+}
+
+// readPortal parses #caseport-sealed and checks it is a format this code
+// understands.
+export function readPortal(doc) {
+  const el = doc.getElementById("caseport-sealed");
+  if (!el) throw new PortalError("damaged", "no #caseport-sealed");
+  let p;
+  try {
+    p = JSON.parse(el.textContent);
+  } catch (e) {
+    throw new PortalError("damaged", "portal JSON: " + e.message);
+  }
+  if (!p || p.caseport !== 1 || typeof p.manifest !== "string" || !Array.isArray(p.slots)) {
+    throw new PortalError("damaged", "not a caseport format 1 portal");
+  }
+  return p;
+}
+
+// base64Bytes decodes standard base64 (whitespace ignored).
+export function base64Bytes(s) {
+  const bin = atob(s.replace(/\s+/g, ""));
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+// base64Stream decodes an inlined payload piece by piece, so a large
+// attachment is never held twice in memory as bytes.
+function base64Stream(text) {
+  if (/\s/.test(text)) text = text.replace(/\s+/g, "");
+  // html/template escapes "+" as "&#43;" when it fills a plain string into
+  // the payload's script element (raw text, never unescaped by the parser).
+  if (text.indexOf("&") >= 0) text = text.replace(/&#43;/g, "+");
+  const step = 1 << 20; // characters, a multiple of 4
+  let pos = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (pos >= text.length) {
+        controller.close();
+        return;
+      }
+      const end = Math.min(pos + step, text.length);
+      try {
+        controller.enqueue(base64Bytes(text.slice(pos, end)));
+      } catch (e) {
+        controller.error(new PortalError("damaged", "inline payload is not base64"));
+        return;
+      }
+      pos = end;
+    },
+  });
+}
+
+// readerSlotID is the slot "reader" field of a reader name:
+// the first 16 hex digits of SHA-256("caseport reader\0" + manifest + "\0" + name).
+export async function readerSlotID(manifestID, name) {
+  const data = new TextEncoder().encode("caseport reader\0" + manifestID + "\0" + name);
+  const sum = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+  let hex = "";
+  for (let i = 0; i < 8; i++) hex += sum[i].toString(16).padStart(2, "0");
+  return hex;
+}
+
+// Sealed opens the payloads of one portal with its unwrapped identity.
+export class Sealed {
+  constructor(portal, identity, doc) {
+    this.portal = portal;
+    this.doc = doc;
+    this.decrypter = new Decrypter();
+    this.decrypter.addIdentity(identity);
+    this.manifest = null;
+  }
+
+  // ciphertext returns the age file of payload id as a stream.
+  async ciphertext(id) {
+    if (!/^[a-z2-7]{26}$/.test(id)) throw new PortalError("damaged", "bad payload id " + id);
+    if (this.portal.single) {
+      const el = this.doc.getElementById("p-" + id);
+      if (!el) throw new PortalError("missing", id);
+      return base64Stream(el.textContent);
+    }
+    let resp;
+    try {
+      resp = await fetch("p/" + id, { credentials: "same-origin", redirect: "error" });
+    } catch (e) {
+      if (location.protocol === "file:") throw new PortalError("folder_from_disk", e.message);
+      throw new PortalError("load_failed", e.message);
+    }
+    if (resp.status === 404) throw new PortalError("missing", id);
+    if (!resp.ok || !resp.body) throw new PortalError("load_failed", "HTTP " + resp.status);
+    return resp.body;
+  }
+
+  // decrypt reads payload id to its end, so that age authenticates every
+  // chunk including the padding, and returns its first size bytes as a list
+  // of Blobs (size < 0 keeps everything). onBytes is told the plaintext bytes
+  // kept so far.
+  async decrypt(id, size, onBytes) {
+    const src = await this.ciphertext(id);
+    let plain;
+    try {
+      plain = await this.decrypter.decrypt(src);
+    } catch (e) {
+      throw new PortalError("damaged", "payload " + id + ": " + e.message);
+    }
+    const reader = plain.getReader();
+    // Plaintext is handed to the browser as Blobs of up to 16 MiB, which it
+    // may keep outside the page's memory (on disk for large files), so a
+    // gigabyte attachment does not have to fit in the tab.
+    const parts = [];
+    let chunks = [];
+    let pending = 0;
+    let kept = 0;
+    for (;;) {
+      let r;
+      try {
+        r = await reader.read();
+      } catch (e) {
+        if (e instanceof PortalError) throw e;
+        throw new PortalError("damaged", "payload " + id + ": " + e.message);
+      }
+      if (r.done) break;
+      let chunk = r.value;
+      if (size >= 0) {
+        if (kept >= size) continue; // padding: read, authenticated, dropped
+        if (kept + chunk.length > size) chunk = chunk.subarray(0, size - kept);
+      }
+      chunks.push(chunk);
+      pending += chunk.length;
+      kept += chunk.length;
+      if (pending >= 16 << 20) {
+        parts.push(new Blob(chunks));
+        chunks = [];
+        pending = 0;
+      }
+      if (onBytes) onBytes(kept);
+    }
+    if (chunks.length > 0) parts.push(new Blob(chunks));
+    if (size >= 0 && kept !== size) throw new PortalError("damaged", "payload " + id + " is shorter than its size");
+    return parts;
+  }
+
+  // bytes decrypts a small payload into one array.
+  async bytes(id, size) {
+    const parts = await this.decrypt(id, size);
+    return new Uint8Array(await new Blob(parts).arrayBuffer());
+  }
+
+  // loadManifest decrypts the manifest (JSON padded with spaces or zeros).
+  async loadManifest() {
+    const raw = await this.bytes(this.portal.manifest, -1);
+    let end = raw.length;
+    while (end > 0 && (raw[end - 1] === 0 || raw[end - 1] === 0x20 || raw[end - 1] === 0x0a)) end--;
+    let m;
+    try {
+      m = JSON.parse(new TextDecoder().decode(raw.subarray(0, end)));
+    } catch (e) {
+      throw new PortalError("damaged", "manifest: " + e.message);
+    }
+    if (!m || typeof m.pages !== "object" || !m.pages["index.html"]) {
+      throw new PortalError("damaged", "manifest has no index.html");
+    }
+    m.files = m.files || {};
+    m.omitted = m.omitted || [];
+    this.manifest = m;
+    return m;
+  }
+
+  // text decrypts a page as UTF-8.
+  async text(entry) {
+    return new TextDecoder().decode(await this.bytes(entry.id, entry.size));
+  }
+
+  // blob decrypts a page or file entry into a Blob of its type.
+  async blob(entry, onBytes) {
+    const parts = await this.decrypt(entry.id, entry.size, onBytes);
+    return new Blob(parts, { type: entry.type || "application/octet-stream" });
+  }
+}
