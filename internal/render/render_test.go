@@ -318,7 +318,7 @@ func TestEmptySections(t *testing.T) {
 	if !strings.Contains(html, `<html lang="ru-RU">`) {
 		t.Error("the page is not marked as Russian")
 	}
-	if !strings.Contains(html, "сентябрь 2026 г.") {
+	if !strings.Contains(html, "сентябрь\u00a02026\u00a0г.") {
 		t.Error("the partial diagnosis date is not written in Russian")
 	}
 }
@@ -414,12 +414,12 @@ func TestStrings(t *testing.T) {
 	for _, tc := range []struct {
 		got, want string
 	}{
-		{ru.Date(d(2026, 8, 14)), "14 авг. 2026 г."},
-		{ru.Date(d(2026, 3, 1)), "1 марта 2026 г."},
-		{ru.Date(casedir.Date{Year: 2026, Month: 8}), "август 2026 г."},
+		{ru.Date(d(2026, 8, 14)), "14\u00a0авг.\u00a02026\u00a0г."},
+		{ru.Date(d(2026, 3, 1)), "1\u00a0марта\u00a02026\u00a0г."},
+		{ru.Date(casedir.Date{Year: 2026, Month: 8}), "август\u00a02026\u00a0г."},
 		{ru.Date(casedir.Date{Year: 2019}), "2019"},
-		{en(t).Date(d(2026, 8, 14)), "14 Aug 2026"},
-		{en(t).Date(casedir.Date{Year: 2026, Month: 8}), "August 2026"},
+		{en(t).Date(d(2026, 8, 14)), "14\u00a0Aug\u00a02026"},
+		{en(t).Date(casedir.Date{Year: 2026, Month: 8}), "August\u00a02026"},
 		{ru.Plural("age", 21), "21 год"},
 		{ru.Plural("age", 64), "64 года"},
 		{ru.Plural("age", 11), "11 лет"},
