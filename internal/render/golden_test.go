@@ -194,3 +194,13 @@ func templateEscape(s string) string {
 	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;")
 	return r.Replace(s)
 }
+
+func BenchmarkRender(b *testing.B) {
+	c := loadCase(b, "testdata/cases/full")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := Render(c, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

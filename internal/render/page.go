@@ -225,3 +225,17 @@ func (p *page) CountStatus(level, status string) int {
 	}
 	return n
 }
+
+// CheckItems returns the checklist items with a status, required ones
+// first, each level in checklist order.
+func (p *page) CheckItems(status string) []checklist.Item {
+	var out []checklist.Item
+	for _, l := range []checklist.Level{checklist.Required, checklist.Recommended} {
+		for _, it := range p.Report.ByLevel(l) {
+			if string(it.Status) == status {
+				out = append(out, it)
+			}
+		}
+	}
+	return out
+}
