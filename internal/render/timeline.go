@@ -153,6 +153,8 @@ func containsString(list []string, s string) bool {
 // timelineView is the timeline section: the drawing and the list.
 type timelineView struct {
 	Entries []TimelineEntry
+	// HasPlanned and HasTreatment say which marks the legend explains.
+	HasPlanned, HasTreatment bool
 	Details map[string]string // event details by ID
 	SVG     template.HTML
 }
@@ -164,6 +166,10 @@ func (p *page) timeline() timelineView {
 			v.Details["event-"+itoa(i+1)] = ev.Details
 		}
 	}
+	for _, e := range v.Entries {
+		v.HasPlanned = v.HasPlanned || e.Planned
+	}
+	v.HasTreatment = len(p.C.Treatments) > 0
 	v.SVG = timelineSVG(p.C, p.S, v.Entries)
 	return v
 }
@@ -362,7 +368,10 @@ func timelineSVG(c *casedir.Case, s *uiStrings, entries []TimelineEntry) templat
 		for _, e := range lanes[lb.name] {
 			cx := x(e.Date.Start())
 			if !e.Date.IsFull() {
-				cx = (x(e.Date.Start()) + x(e.Date.End())) / 2
+				// A month or a year: its span, with the point at its middle.
+				x0, x1 := x(e.Date.Start()), x(e.Date.End().AddDate(0, 0, 1))
+				cx = (x0 + x1) / 2
+				fmt.Fprintf(&b, `<rect class="tl-span" x="%.1f" y="%.1f" width="%.1f" height="4" rx="2" fill="#9fbfd8"/>`, x0, dy-2, x1-x0)
 			}
 			if e.Planned {
 				fmt.Fprintf(&b, `<circle class="tl-dot tl-planned" cx="%.1f" cy="%.1f" r="5" fill="#fff" stroke="#6a3d9a" stroke-width="2" stroke-dasharray="2 2"/>`, cx, dy)
