@@ -155,8 +155,8 @@ type timelineView struct {
 	Entries []TimelineEntry
 	// HasPlanned and HasTreatment say which marks the legend explains.
 	HasPlanned, HasTreatment bool
-	Details map[string]string // event details by ID
-	SVG     template.HTML
+	Details                  map[string]string // event details by ID
+	SVG                      template.HTML
 }
 
 func (p *page) timeline() timelineView {
