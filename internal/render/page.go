@@ -239,3 +239,17 @@ func (p *page) CheckItems(status string) []checklist.Item {
 	}
 	return out
 }
+
+// StageCaption names the stage's kind and system, as given: "Stage:
+// clinical, AJCC 8th".
+func (p *page) StageCaption() string {
+	st := p.C.Stage
+	if st == nil {
+		return ""
+	}
+	detail := joinNonEmpty(", ", p.S.Enum("stage.kind", st.Kind), st.System)
+	if detail == "" {
+		return p.S.T("stage.title")
+	}
+	return p.S.F("stage.caption", "detail", detail)
+}

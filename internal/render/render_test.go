@@ -576,3 +576,47 @@ func atof(t *testing.T, s string) float64 {
 	}
 	return f
 }
+
+// TestHandBuiltCase renders a case built in Go, not loaded, with sparse and
+// unusual records: an ongoing treatment, a marker with text values only, a
+// stage without kind or system, no questions parsed.
+func TestHandBuiltCase(t *testing.T) {
+	att := &casedir.Attachment{Path: "scans/ct.dcm", Abs: "/nonexistent/ct.dcm", Size: 2048}
+	c := &casedir.Case{
+		ID: "hand-built", Title: "Hand built", Language: "tr", PreparedOn: d(2026, 5, 1),
+		Patient:    casedir.Patient{Alias: "P", BirthYear: 1980},
+		Diagnosis:  casedir.Diagnosis{Name: "Dx", Date: casedir.Date{Year: 2025}},
+		Stage:      &casedir.Stage{Group: "IV"},
+		Treatments: []casedir.Treatment{{Kind: "targeted", Name: "Osimertinib", Start: d(2025, 6, 1)}},
+		Plan:       casedir.Plan{Summary: "Continue"},
+		Labs: []casedir.Lab{
+			{Date: d(2026, 4, 1), Name: "PSA", Value: casedir.LabValue{Text: "undetectable"}, Marker: true},
+		},
+		Imaging:     []casedir.Imaging{{Date: d(2026, 4, 20), Modality: "CT", Images: att}},
+		Attachments: []*casedir.Attachment{att},
+	}
+	tree, err := Render(c, Options{Checklist: func(*casedir.Case) (checklist.Report, error) { return checklist.Report{}, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := index(t, tree)
+	for _, want := range []string{
+		`<html lang="tr">`,              // no Turkish strings: English text, Turkish tag
+		"ongoing",                       // the treatment has no end
+		`class="tl-bar tl-ongoing"`,     // drawn up to prepared_on
+		"<caption>Stage</caption>",      // no kind or system
+		`id="marker-1"`, "undetectable", // a marker without numbers: no chart, the value in the table
+		`data-attachment="files/1/ct.dcm"`, "(DICOM, 2.0\u00a0kB)",
+		"No questions.",
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Contains(html, "marker-chart") {
+		t.Error("a chart was drawn for a marker without numbers")
+	}
+	if a := tree.Attachment("files/1/ct.dcm"); a == nil || a.MediaType != "application/dicom" || a.Source != att.Abs {
+		t.Errorf("attachment: %+v", a)
+	}
+}
