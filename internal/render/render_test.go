@@ -51,7 +51,10 @@ func TestTimelineOrder(t *testing.T) {
 			{Date: d(2027, 1, 15), Kind: "planned", Title: "Follow-up"},
 		},
 	}
-	got := Timeline(c, en(t))
+	got, err := Timeline(c)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var titles []string
 	for _, e := range got {
 		titles = append(titles, e.Date.String()+" "+e.Title)

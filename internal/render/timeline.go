@@ -35,12 +35,22 @@ type TimelineEntry struct {
 	Planned bool
 }
 
-// Timeline returns every dated entry of c in date order, as the case format
+// Timeline returns every dated entry of c in date order, with titles and
+// labels in the case's language; see buildTimeline.
+func Timeline(c *casedir.Case) ([]TimelineEntry, error) {
+	s, err := loadStrings(c.Language)
+	if err != nil {
+		return nil, err
+	}
+	return buildTimeline(c, s), nil
+}
+
+// buildTimeline returns every dated entry of c in date order, as the case format
 // says: diagnosis, stage, biomarkers, imaging, pathology, treatments (start
 // and end), the plan and its next step, labs (one entry a day), documents
 // and events. Entries on the same date keep that order. Entries dated after
 // prepared_on, the next step and events of kind "planned" are planned.
-func Timeline(c *casedir.Case, s *uiStrings) []TimelineEntry {
+func buildTimeline(c *casedir.Case, s *uiStrings) []TimelineEntry {
 	var out []TimelineEntry
 	add := func(e TimelineEntry) {
 		if e.Date.IsZero() {
@@ -160,7 +170,7 @@ type timelineView struct {
 }
 
 func (p *page) timeline() timelineView {
-	v := timelineView{Entries: Timeline(p.C, p.S), Details: map[string]string{}}
+	v := timelineView{Entries: buildTimeline(p.C, p.S), Details: map[string]string{}}
 	for i, ev := range p.C.Events {
 		if ev.Details != "" {
 			v.Details["event-"+itoa(i+1)] = ev.Details
