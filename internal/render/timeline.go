@@ -127,7 +127,8 @@ func buildTimeline(c *casedir.Case, s *uiStrings) []TimelineEntry {
 		e.Anchor = "#" + e.ID
 		switch ev.Kind {
 		case "planned":
-			e.Planned, e.Lane = true, "plan"
+			// The badge says "planned"; the label need not say it again.
+			e.Planned, e.Lane, e.Label = true, "plan", s.T("timeline.kind.event")
 		case "imaging":
 			e.Lane = "imaging"
 		case "treatment":
