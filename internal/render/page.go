@@ -17,6 +17,9 @@ import (
 
 var builtinThemes fs.FS = themes.FS
 
+// noticeFS holds notice/LANG.md; a variable so tests can give other notices.
+var noticeFS fs.FS = content.FS
+
 func osDirFS(dir string) fs.FS { return os.DirFS(dir) }
 
 func sortStrings(s []string) { sort.Strings(s) }
@@ -171,7 +174,7 @@ func (p *page) age() string {
 // the language has none, and nothing when neither exists.
 func (p *page) notice() template.HTML {
 	for _, lang := range []string{p.S.lang, "en"} {
-		b, err := fs.ReadFile(content.FS, "notice/"+lang+".md")
+		b, err := fs.ReadFile(noticeFS, "notice/"+lang+".md")
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/caseport/caseport/content"
 	"github.com/caseport/caseport/internal/casedir"
@@ -621,5 +622,39 @@ func TestHandBuiltCase(t *testing.T) {
 	}
 	if a := tree.Attachment("files/1/ct.dcm"); a == nil || a.MediaType != "application/dicom" || a.Source != att.Abs {
 		t.Errorf("attachment: %+v", a)
+	}
+}
+
+// TestNoticeFallback gives the renderer notices of its own: the case's
+// language first, then English, then none.
+func TestNoticeFallback(t *testing.T) {
+	defer func(f fs.FS) { noticeFS = f }(noticeFS)
+	c := loadCase(t, "testdata/cases/minimal-ru")
+	for _, tc := range []struct {
+		files map[string]string
+		want  string
+	}{
+		{map[string]string{"notice/ru.md": "Срочно звоните **112**.", "notice/en.md": "Call **911**."}, "Срочно звоните <strong>112</strong>."},
+		{map[string]string{"notice/en.md": "Call **911**. [Details](https://example.org/x) [bad](javascript:x)"}, `Call <strong>911</strong>. <a href="https://example.org/x">Details</a> bad`},
+		{map[string]string{}, ""},
+	} {
+		m := fstest.MapFS{}
+		for k, v := range tc.files {
+			m[k] = &fstest.MapFile{Data: []byte(v)}
+		}
+		noticeFS = m
+		html := index(t, renderCase(t, c))
+		if tc.want == "" {
+			if strings.Contains(html, `class="notice"`) {
+				t.Error("a notice is shown with no notice file")
+			}
+			continue
+		}
+		if !strings.Contains(html, tc.want) {
+			t.Errorf("notice lacks %q", tc.want)
+		}
+		if i, j := strings.Index(html, `<aside class="notice"`), strings.Index(html, `<main`); i < 0 || i > j {
+			t.Error("the notice is not above the main content")
+		}
 	}
 }
