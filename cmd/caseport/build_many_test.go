@@ -79,10 +79,10 @@ func TestBuildManyCommand(t *testing.T) {
 
 	// A duplicate id fails that case only.
 	t.Setenv("CASEPORT_PASSPHRASE", "")
-	dup := filepath.Join(parent, "zz-copy")
-	os.CopyFS(dup, os.DirFS(filepath.Join(parent, "folder-case-a")))
+	parent = casesFolder(t, "case-d")
+	os.CopyFS(filepath.Join(parent, "zz-copy"), os.DirFS(filepath.Join(parent, "folder-case-d")))
 	code, stdout, stderr = runCmd("build", parent, "-o", out)
-	if code != exitFail || !strings.Contains(stderr, "has the id of") || !strings.Contains(stdout, "Built 3 of 4 portals") {
+	if code != exitFail || !strings.Contains(stderr, "has the id of") || !strings.Contains(stdout, "Built 1 of 2 portals") {
 		t.Errorf("duplicate id: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
