@@ -325,7 +325,7 @@ over the runs of each run's median and 95th percentile.
 
 | from the write of questions.md to | median | 95th percentile |
 |---|---|---|
-| the new text served by \`GET /\` (after the reload event) | **$(gomedian preview BenchmarkSaveToPage save-to-page-median-ms) ms** | $(gomedian preview BenchmarkSaveToPage save-to-page-p95-ms) ms |
+| the new text served by \`GET /\` (after the reload event) | **$(gomedian preview BenchmarkSaveToPage save-to-served-median-ms) ms** | $(gomedian preview BenchmarkSaveToPage save-to-served-p95-ms) ms |
 | Chromium starting the reload | $(gomedian preview BenchmarkSaveToBrowser save-to-navstart-median-ms) ms | $(gomedian preview BenchmarkSaveToBrowser save-to-navstart-p95-ms) ms |
 | the new page ready in Chromium | $(gomedian preview BenchmarkSaveToBrowser save-to-browser-median-ms) ms | $(gomedian preview BenchmarkSaveToBrowser save-to-browser-p95-ms) ms |
 EOF
