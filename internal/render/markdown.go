@@ -25,6 +25,9 @@ import (
 type markdown struct {
 	files    map[string]*fileRef // by the attachment's path relative to the case
 	shift    int                 // added to a heading's level
+	// tableLabel names the scrolling region around a table, for screen
+	// readers; a table wider than a phone scrolls inside it.
+	tableLabel string
 	renderer renderer.Renderer
 }
 
@@ -39,7 +42,7 @@ type fileRef struct {
 }
 
 func newMarkdown(files map[string]*fileRef) *markdown {
-	m := &markdown{files: files}
+	m := &markdown{files: files, tableLabel: "Table"}
 	m.renderer = renderer.NewRenderer(renderer.WithNodeRenderers(
 		util.Prioritized(html.NewRenderer(), 1000),
 		util.Prioritized(extension.NewTableHTMLRenderer(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)), 500),
@@ -57,6 +60,7 @@ func (m *markdown) RegisterFuncs(r renderer.NodeRendererFuncRegisterer) {
 	r.Register(ast.KindImage, m.image)
 	r.Register(ast.KindHeading, m.heading)
 	r.Register(east.KindTableCell, m.tableCell)
+	r.Register(east.KindTable, m.table)
 }
 
 // Doc renders a whole Markdown file.
@@ -253,6 +257,19 @@ func (m *markdown) heading(w util.BufWriter, src []byte, node ast.Node, entering
 		_, _ = w.WriteString("<" + tag + ">")
 	} else {
 		_, _ = w.WriteString("</" + tag + ">\n")
+	}
+	return ast.WalkContinue, nil
+}
+
+// table wraps a table in a region that scrolls sideways when the table is
+// wider than the screen, reachable by keyboard.
+func (m *markdown) table(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if entering {
+		_, _ = w.WriteString(`<div class="table-wrap" tabindex="0" role="region"`)
+		writeAttr(w, "aria-label", m.tableLabel)
+		_, _ = w.WriteString("><table>\n")
+	} else {
+		_, _ = w.WriteString("</table></div>\n")
 	}
 	return ast.WalkContinue, nil
 }

@@ -250,7 +250,7 @@ func TestMarkdownLinks(t *testing.T) {
 		`<a href="https://example.org/auto">https://example.org/auto</a>`,
 		`<a href="mailto:a@example.org">a@example.org</a>`,
 		`<h3>Title</h3>`,
-		`<th scope="col">A</th>`,
+		`<th scope="col">A</th>`, `<div class="table-wrap" tabindex="0" role="region" aria-label="Table">`,
 		"bad", "missing", "up",
 	} {
 		if !strings.Contains(out, want) {
