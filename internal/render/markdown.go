@@ -23,12 +23,12 @@ import (
 // default). Headings are shifted so that a file's top heading sits under the
 // portal's section heading.
 type markdown struct {
-	files    map[string]*fileRef // by the attachment's path relative to the case
-	shift    int                 // added to a heading's level
+	files map[string]*fileRef // by the attachment's path relative to the case
+	shift int                 // added to a heading's level
 	// tableLabel names the scrolling region around a table, for screen
 	// readers; a table wider than a phone scrolls inside it.
 	tableLabel string
-	renderer renderer.Renderer
+	renderer   renderer.Renderer
 }
 
 // fileRef is an attachment as the page links to it.
