@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html"
 	"io"
@@ -17,6 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
+	"github.com/caseport/caseport/internal/browsertest"
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/portal"
@@ -387,8 +391,49 @@ func stubRender(t *testing.T) {
 		return
 	}
 	previewPipeline.render = func(c *casedir.Case) (*portal.Tree, error) {
-		page := fmt.Sprintf(`<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"><title>t</title></head><body><h1>%s</h1></body></html>`, html.EscapeString(c.Title))
+		page := fmt.Sprintf(`<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"><title>t</title></head><body><h1>%s</h1><pre>%s</pre></body></html>`, html.EscapeString(c.Title), html.EscapeString(string(c.Questions.Source)))
 		return &portal.Tree{Lang: "en", Pages: []*portal.Page{{Name: "index.html", MediaType: "text/html; charset=utf-8", Data: []byte(page)}}}, nil
 	}
 	t.Cleanup(func() { previewPipeline.render = nil })
+}
+
+// TestServeBrowser opens the preview of the loader's valid case in
+// Chromium: the page's own CSP lets the reload script run (it connects to
+// the event stream), and a save to questions.md reaches the page by itself.
+func TestServeBrowser(t *testing.T) {
+	b := browsertest.New(t)
+	t.Cleanup(func() { chromedp.Cancel(b.Ctx) })
+	stubRender(t)
+	dir := filepath.Join(t.TempDir(), "case")
+	copyDir(t, "../../internal/casedir/testdata/valid", dir)
+	url, _, _ := startServe(t, dir, "--addr", "127.0.0.1:0")
+	b.Run(t, 30*time.Second, chromedp.Navigate(url), chromedp.WaitReady("body", chromedp.ByQuery))
+
+	q := filepath.Join(dir, "questions.md")
+	src, err := os.ReadFile(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marker := "Is a question added in the preview shown at once?"
+	// Save until the page shows it: the first save may come before the page
+	// has connected, which the generation check also catches.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if err := os.WriteFile(q, append(src, "\n- "+marker+"\n"...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var shown bool
+		ctx, cancel := context.WithTimeout(b.Ctx, 2*time.Second)
+		err := chromedp.Run(ctx, chromedp.Poll(fmt.Sprintf(`document.body !== null && document.body.textContent.includes(%q)`, marker), &shown, chromedp.WithPollingTimeout(1500*time.Millisecond)))
+		cancel()
+		if err == nil && shown {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the page never showed the saved question (last error %v)", err)
+		}
+	}
+	if ext := b.ExternalRequests(); len(ext) > 0 {
+		t.Errorf("requests off the machine: %v", ext)
+	}
 }
