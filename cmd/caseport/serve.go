@@ -20,6 +20,7 @@ import (
 	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/portal"
 	"github.com/caseport/caseport/internal/preview"
+	"github.com/caseport/caseport/internal/render"
 	"github.com/caseport/caseport/internal/seal"
 	"github.com/caseport/caseport/internal/site"
 )
@@ -34,17 +35,25 @@ func init() {
 	})
 }
 
-// previewPipeline is what the preview builds on each save. The renderer is
-// wired in once it exists; until then serve says so instead of serving a
-// page that is not the doctor's.
+// ThemesEnv names the environment variable of a folder of themes on disk
+// (render.Options.ThemesDir), for whoever edits a theme: the preview
+// renders with it and watches it.
+const ThemesEnv = "CASEPORT_THEMES"
+
+// previewPipeline is what the preview builds on each save; tests replace
+// the renderer.
 var previewPipeline = struct {
 	load   func(dir string) (*casedir.Case, error)
 	render func(*casedir.Case) (*portal.Tree, error)
-	// watch lists folders the renderer reads from disk (a source checkout's
-	// templates/ and themes/), to watch as well as the case.
-	watch []string
 }{
-	load: casedir.Load,
+	load:   casedir.Load,
+	render: renderForPreview,
+}
+
+// renderForPreview renders as "caseport build" does, with the themes of
+// $CASEPORT_THEMES when set.
+func renderForPreview(c *casedir.Case) (*portal.Tree, error) {
+	return render.Render(c, render.Options{ThemesDir: os.Getenv(ThemesEnv)})
 }
 
 func runServe(args []string, stdout, stderr io.Writer) int {
@@ -74,20 +83,18 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "caseport serve: refusing to serve on %s: the preview shows the case unencrypted to anyone who can reach that address.\nUse a loopback address such as %s, or add --i-know-this-is-public if that is really what you want.\n", *addr, preview.DefaultAddr)
 		return exitUsage
 	}
-	if previewPipeline.render == nil {
-		fmt.Fprintln(stderr, "caseport serve: not available yet in this build: the portal renderer is not built in.")
-		return exitFail
-	}
 
 	opt := preview.Options{
-		Dir:       dir,
-		Addr:      *addr,
-		Public:    *public,
-		Load:      previewPipeline.load,
-		Render:    previewPipeline.render,
-		Problems:  caseProblems,
-		WatchDirs: previewPipeline.watch,
-		Log:       stdout,
+		Dir:      dir,
+		Addr:     *addr,
+		Public:   *public,
+		Load:     previewPipeline.load,
+		Render:   previewPipeline.render,
+		Problems: caseProblems,
+		Log:      stdout,
+	}
+	if d := os.Getenv(ThemesEnv); d != "" {
+		opt.WatchDirs = append(opt.WatchDirs, d)
 	}
 	if *sealed {
 		store, err := keystore.DefaultStore()

@@ -1,10 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
-	"html"
 	"io"
 	"io/fs"
 	"net/http"
@@ -23,8 +23,8 @@ import (
 	"github.com/caseport/caseport/internal/browsertest"
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/keystore"
-	"github.com/caseport/caseport/internal/portal"
 	"github.com/caseport/caseport/internal/seal"
+	"github.com/caseport/caseport/themes"
 )
 
 type lockedBuffer struct {
@@ -384,17 +384,12 @@ func TestServeSealed(t *testing.T) {
 	}
 }
 
-// stubRender stands in for the renderer until it is wired, with a page
-// that shows the title, so the command's own work is tested.
+// stubRender makes sure the command runs the real renderer.
 func stubRender(t *testing.T) {
-	if previewPipeline.render != nil {
-		return
+	t.Helper()
+	if previewPipeline.render == nil {
+		t.Fatal("the preview has no renderer")
 	}
-	previewPipeline.render = func(c *casedir.Case) (*portal.Tree, error) {
-		page := fmt.Sprintf(`<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"><title>t</title></head><body><h1>%s</h1><pre>%s</pre></body></html>`, html.EscapeString(c.Title), html.EscapeString(string(c.Questions.Source)))
-		return &portal.Tree{Lang: "en", Pages: []*portal.Page{{Name: "index.html", MediaType: "text/html; charset=utf-8", Data: []byte(page)}}}, nil
-	}
-	t.Cleanup(func() { previewPipeline.render = nil })
 }
 
 // TestServeBrowser opens the preview of the loader's valid case in
@@ -435,5 +430,55 @@ func TestServeBrowser(t *testing.T) {
 	}
 	if ext := b.ExternalRequests(); len(ext) > 0 {
 		t.Errorf("requests off the machine: %v", ext)
+	}
+}
+
+// TestServeThemesDir renders with the themes of $CASEPORT_THEMES and
+// watches them: a stylesheet edit is served, and the page is told to swap
+// the stylesheet rather than reload.
+func TestServeThemesDir(t *testing.T) {
+	themesDir := filepath.Join(t.TempDir(), "themes")
+	css, err := fs.ReadFile(themes.FS, "default/style.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(themesDir, "default"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(themesDir, "default", "style.css"), css, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(ThemesEnv, themesDir)
+	dir := filepath.Join(t.TempDir(), "case")
+	copyDir(t, "../../internal/casedir/testdata/valid", dir)
+	url, _, _ := startServe(t, dir, "--addr", "127.0.0.1:0")
+
+	resp, err := http.Get(url + "_caseport/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	events := bufio.NewScanner(resp.Body)
+	next := func() string {
+		for events.Scan() {
+			if name, ok := strings.CutPrefix(events.Text(), "event: "); ok {
+				return name
+			}
+		}
+		t.Fatal("the event stream ended")
+		return ""
+	}
+	if e := next(); e != "hello" {
+		t.Fatalf("first event %q", e)
+	}
+	edited := append(css, "\n/* edited in the preview */ body { outline: 1px solid #0a0; }\n"...)
+	if err := os.WriteFile(filepath.Join(themesDir, "default", "style.css"), edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if e := next(); e != "css" {
+		t.Errorf("after a stylesheet edit: event %q, want css", e)
+	}
+	if code, b := httpGet(t, url+"style.css"); code != 200 || !bytes.Contains(b, []byte("edited in the preview")) {
+		t.Errorf("style.css: %d, edit not served", code)
 	}
 }
