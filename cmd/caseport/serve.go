@@ -186,10 +186,13 @@ type sealedPreview struct {
 	n       int
 	folders []string // the last builds, newest last
 	told    string   // the readers line last printed
+	// reuse keeps the portal identity, the key slots and the payloads of
+	// unchanged attachments from build to build: a save re-seals the
+	// pages, not the attachments, and pays no scrypt again.
+	reuse seal.Reuse
 }
 
-// seal is preview.Options.Seal. Each build gets a fresh portal identity
-// (seal.Seal makes one), so every payload is encrypted again.
+// seal is preview.Options.Seal.
 func (p *sealedPreview) seal(c *casedir.Case, t *portal.Tree) (*portal.Tree, string, error) {
 	readers, err := p.readers(c)
 	if err != nil {
@@ -197,7 +200,7 @@ func (p *sealedPreview) seal(c *casedir.Case, t *portal.Tree) (*portal.Tree, str
 	}
 	p.n++
 	out := filepath.Join(p.dir, strconv.Itoa(p.n))
-	if _, err := seal.Seal(t, readers, out, seal.Options{}); err != nil {
+	if _, err := seal.Seal(t, readers, out, seal.Options{Reuse: &p.reuse}); err != nil {
 		os.RemoveAll(out)
 		return nil, "", err
 	}

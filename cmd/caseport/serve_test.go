@@ -376,6 +376,34 @@ func TestServeSealed(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// The second build reused every attachment's payload (hard links to
+	// the first build's files): only the pages were sealed again.
+	inodes := func(p string) map[uint64]bool {
+		ents, err := os.ReadDir(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[uint64]bool{}
+		for _, e := range ents {
+			fi, err := e.Info()
+			if err != nil {
+				t.Fatal(err)
+			}
+			m[fi.Sys().(*syscall.Stat_t).Ino] = true
+		}
+		return m
+	}
+	parent := filepath.Dir(filepath.Dir(builds[0]))
+	shared := 0
+	one := inodes(filepath.Join(parent, "1", "p"))
+	for ino := range inodes(filepath.Join(parent, "2", "p")) {
+		if one[ino] {
+			shared++
+		}
+	}
+	if shared != len(c.Attachments) {
+		t.Errorf("%d payloads reused across builds, want the %d attachments", shared, len(c.Attachments))
+	}
 	if code := stop(); code != exitOK {
 		t.Errorf("exit %d", code)
 	}
