@@ -236,6 +236,9 @@ func (p *sealedPreview) readers(c *casedir.Case) ([]seal.Reader, error) {
 	var pass map[string]string
 	var created []string
 	if len(names) > 0 {
+		if rel, err := filepath.Rel(c.Dir, p.store.Dir); err == nil && !strings.HasPrefix(rel, "..") {
+			return nil, fmt.Errorf("the key store %s is inside the case folder %s: passphrases must never be kept with the case", p.store.Dir, c.Dir)
+		}
 		var err error
 		if pass, created, err = p.store.Passphrases(c.ID, names); err != nil {
 			return nil, err
