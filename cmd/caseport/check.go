@@ -9,6 +9,7 @@ import (
 
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/checklist"
+	"github.com/caseport/caseport/internal/scaffold"
 )
 
 func init() {
@@ -101,7 +102,11 @@ func check(dir string) (*checkReport, error) {
 	r.Valid = true
 	r.Title = cs.Title
 	r.Language = cs.Language
-	r.Warnings = toJSON(cs.Warnings)
+	leftovers, err := scaffold.Leftovers(dir)
+	if err != nil {
+		return nil, err
+	}
+	r.Warnings = toJSON(append(cs.Warnings, leftovers...))
 	if cs.Unreferenced != nil {
 		r.Unreferenced = cs.Unreferenced
 	}

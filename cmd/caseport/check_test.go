@@ -133,3 +133,21 @@ func TestUsage(t *testing.T) {
 		t.Errorf("missing folder: exit %d %q", code, errs)
 	}
 }
+
+// A case fresh from "new" loads, but check must say what is still to fill
+// in, or placeholders would reach the doctor.
+func TestCheckWarnsOfPlaceholders(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "stomach-2026-001")
+	if code, out, errs := runCmd("new", dir); code != exitOK {
+		t.Fatalf("new: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, _ := runCmd("check", dir)
+	if code != exitFail {
+		t.Errorf("exit %d, want %d: required records are missing", code, exitFail)
+	}
+	for _, want := range []string{"Warnings (", "case.toml:", "FILL IN", "MISSING  A pathology report"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -84,6 +84,8 @@ type definition struct {
 	Title   string
 	Reason  string
 	Missing string
+	// None replaces Missing when the case has no record of the kind at all.
+	None string
 }
 
 type definitions struct {
@@ -91,7 +93,7 @@ type definitions struct {
 	Item                 []definition
 }
 
-type text struct{ Title, Reason, Missing string }
+type text struct{ Title, Reason, Missing, None string }
 
 // Evaluate checks c against the checklist, with titles and reasons in the
 // case's language where a translation exists, in English otherwise.
@@ -111,14 +113,18 @@ func Evaluate(c *casedir.Case) (Report, error) {
 			return Report{}, fmt.Errorf("content/checklist.toml: item %q: unknown rule %q", d.ID, d.Rule)
 		}
 		status, facts := rule(c, d, defs)
-		t := text{d.Title, d.Reason, d.Missing}
+		t := text{d.Title, d.Reason, d.Missing, d.None}
 		if x, ok := tr[d.ID]; ok {
 			t = mergeText(t, x)
 		}
 		facts["days"] = strconv.Itoa(d.Days)
 		it := Item{ID: d.ID, Level: d.Level, Status: status, Title: fill(t.Title, facts), Reason: fill(t.Reason, facts)}
 		if status == Missing {
-			it.Detail = fill(t.Missing, facts)
+			detail := t.Missing
+			if facts["none"] != "" && t.None != "" {
+				detail = t.None
+			}
+			it.Detail = fill(detail, facts)
 		}
 		r.Items = append(r.Items, it)
 	}
@@ -159,6 +165,9 @@ func mergeText(base, x text) text {
 	}
 	if x.Missing != "" {
 		base.Missing = x.Missing
+	}
+	if x.None != "" {
+		base.None = x.None
 	}
 	return base
 }
@@ -258,7 +267,7 @@ var rules = map[string]rule{
 	"imaging-recent": func(c *casedir.Case, d definition, _ definitions) (Status, map[string]string) {
 		latest, ok := latestImaging(c)
 		if !ok {
-			return Missing, facts("date", "-", "age", "-")
+			return Missing, facts("none", "yes")
 		}
 		age := latest.Date.DaysBefore(c.PreparedOn)
 		return present(age <= d.Days), facts("date", latest.Date.String(), "age", strconv.Itoa(age))
@@ -282,7 +291,7 @@ var rules = map[string]rule{
 	},
 	"labs-recent": func(c *casedir.Case, d definition, _ definitions) (Status, map[string]string) {
 		if len(c.Labs) == 0 {
-			return Missing, facts("date", "-", "age", "-")
+			return Missing, facts("none", "yes")
 		}
 		latest := c.Labs[0].Date
 		for _, l := range c.Labs[1:] {
@@ -299,6 +308,9 @@ var rules = map[string]rule{
 		}
 		var lacking []string
 		for i, p := range c.Pathology {
+			if p.Kind == "review" {
+				continue // a review looks at another entry's slides and blocks
+			}
 			if p.Material == nil || p.Material.Status == "" {
 				lacking = append(lacking, fmt.Sprintf("[[pathology]] %d (%s)", i+1, p.Date))
 			}
@@ -337,9 +349,11 @@ func latestImaging(c *casedir.Case) (casedir.Imaging, bool) {
 // asksPathologyReview reports whether the request's reason or the questions
 // ask for the pathology to be reviewed.
 func asksPathologyReview(c *casedir.Case, words []string) bool {
-	text := strings.ToLower(c.Request.Reason + "\n" + string(c.Questions.Source))
+	// Russian writes ё as е as often as not: compare without the difference.
+	fold := strings.NewReplacer("ё", "е").Replace
+	text := fold(strings.ToLower(c.Request.Reason + "\n" + string(c.Questions.Source)))
 	for _, w := range words {
-		if strings.Contains(text, strings.ToLower(w)) {
+		if strings.Contains(text, fold(strings.ToLower(w))) {
 			return true
 		}
 	}

@@ -89,7 +89,8 @@ func TestEachRule(t *testing.T) {
 		{"medications", func(c *casedir.Case) { c.Medications = nil }, Missing, ""},
 		{"allergies", func(c *casedir.Case) { c.Allergies = nil }, Missing, "none known"},
 		{"labs-recent", func(c *casedir.Case) { c.Labs[0].Date = casedir.Date{Year: 2026, Month: 10, Day: 1} }, Missing, "2026-10-01, 50 days"},
-		{"labs-recent", func(c *casedir.Case) { c.Labs = nil }, Missing, ""},
+		{"labs-recent", func(c *casedir.Case) { c.Labs = nil }, Missing, "No lab results are recorded"},
+		{"imaging-recent", func(c *casedir.Case) { c.Imaging = nil }, Missing, "No imaging study is recorded"},
 		{"material-status", func(c *casedir.Case) { c.Pathology[0].Material = nil }, NotApplicable, ""},
 		{"material-status", func(c *casedir.Case) {
 			c.Pathology[0].Material = nil
@@ -99,7 +100,19 @@ func TestEachRule(t *testing.T) {
 			c.Pathology[0].Material = nil
 			c.Questions.Source = []byte("- Можно ли сделать пересмотр стекол?")
 		}, Missing, ""},
+		{"material-status", func(c *casedir.Case) {
+			c.Pathology[0].Material = nil
+			c.Questions.Source = []byte("- Где сейчас стёкла и блоки?")
+		}, Missing, ""},
 		{"material-status", func(c *casedir.Case) { c.Request.Reason = "Review the slides." }, Present, ""},
+		{"material-status", func(c *casedir.Case) {
+			c.Request.Reason = "Please review the slides."
+			c.Pathology = append(c.Pathology, casedir.Pathology{Kind: "review", Date: casedir.Date{Year: 2026, Month: 10}})
+		}, Present, ""}, // a review entry has no material of its own
+		{"material-status", func(c *casedir.Case) {
+			c.Pathology[0].Material = nil
+			c.Questions.Source = []byte("- Which tissue blocks should I bring to the visit?")
+		}, NotApplicable, ""}, // mentioning blocks is not asking for a review
 		{"summary", func(c *casedir.Case) { c.Summary = nil }, Missing, "summary.md"},
 	}
 	for _, tt := range tests {

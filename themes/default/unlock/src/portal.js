@@ -107,8 +107,8 @@ export class Sealed {
   }
 
   // decrypt reads payload id to its end, so that age authenticates every
-  // chunk including the padding, and returns its first size bytes as Blob
-  // parts (size < 0 keeps everything). onBytes is told the plaintext bytes
+  // chunk including the padding, and returns its first size bytes as a list
+  // of Blobs (size < 0 keeps everything). onBytes is told the plaintext bytes
   // kept so far.
   async decrypt(id, size, onBytes) {
     const src = await this.ciphertext(id);
@@ -119,7 +119,12 @@ export class Sealed {
       throw new PortalError("damaged", "payload " + id + ": " + e.message);
     }
     const reader = plain.getReader();
+    // Plaintext is handed to the browser as Blobs of up to 16 MiB, which it
+    // may keep outside the page's memory (on disk for large files), so a
+    // gigabyte attachment does not have to fit in the tab.
     const parts = [];
+    let chunks = [];
+    let pending = 0;
     let kept = 0;
     for (;;) {
       let r;
@@ -135,10 +140,17 @@ export class Sealed {
         if (kept >= size) continue; // padding: read, authenticated, dropped
         if (kept + chunk.length > size) chunk = chunk.subarray(0, size - kept);
       }
-      parts.push(chunk);
+      chunks.push(chunk);
+      pending += chunk.length;
       kept += chunk.length;
+      if (pending >= 16 << 20) {
+        parts.push(new Blob(chunks));
+        chunks = [];
+        pending = 0;
+      }
       if (onBytes) onBytes(kept);
     }
+    if (chunks.length > 0) parts.push(new Blob(chunks));
     if (size >= 0 && kept !== size) throw new PortalError("damaged", "payload " + id + " is shorter than its size");
     return parts;
   }
