@@ -78,7 +78,10 @@ type Result struct {
 // renderCase renders a loaded case into a portal tree. It is a variable so
 // that the renderer (internal/render) is wired in one place, and tests can
 // make a build fail mid-way.
-var renderCase = func(c *casedir.Case) (*portal.Tree, error) {
+var renderCase = defaultRender
+
+// defaultRender is the renderer of a build.
+func defaultRender(c *casedir.Case) (*portal.Tree, error) {
 	return nil, errors.New("this caseport has no renderer yet (internal/render): the portal cannot be built")
 }
 
