@@ -3,10 +3,10 @@ package site
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/caseport/caseport/internal/casedir"
+	"github.com/caseport/caseport/internal/render"
 	"github.com/caseport/caseport/internal/seal/sealtest"
 )
 
@@ -15,15 +15,11 @@ import (
 // string of the case, of its rendered pages and of its attachments.
 func TestLeakScanRealRender(t *testing.T) {
 	caseDir, out := setup(t)
-	renderCase = defaultRender // setup installed the stand-in
 	c, err := casedir.Load(caseDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tree, err := renderCase(c)
-	if err != nil && strings.Contains(err.Error(), "no renderer yet") {
-		t.Skip("internal/render is not wired into site yet")
-	}
+	tree, err := render.Render(c, render.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,11 +60,6 @@ func TestExampleCases(t *testing.T) {
 		src := filepath.Dir(ct)
 		t.Run(filepath.Base(src), func(t *testing.T) {
 			caseDir, out := setup(t)
-			if _, err := defaultRender(&casedir.Case{}); err == nil || !strings.Contains(err.Error(), "no renderer yet") {
-				renderCase = defaultRender
-			} else {
-				t.Log("internal/render is not wired into site yet: sealing the stand-in rendering")
-			}
 			os.RemoveAll(caseDir)
 			if err := os.CopyFS(caseDir, os.DirFS(src)); err != nil {
 				t.Fatal(err)
@@ -77,7 +68,7 @@ func TestExampleCases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tree, err := renderCase(c)
+			tree, err := render.Render(c, render.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

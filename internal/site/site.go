@@ -17,7 +17,7 @@ import (
 
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/keystore"
-	"github.com/caseport/caseport/internal/portal"
+	"github.com/caseport/caseport/internal/render"
 	"github.com/caseport/caseport/internal/seal"
 )
 
@@ -44,6 +44,9 @@ type Options struct {
 	Store *keystore.Store
 	// WorkFactor is seal.Options.WorkFactor; only tests lower it.
 	WorkFactor int
+	// ThemesDir is render.Options.ThemesDir: a folder of the coordinator's
+	// own themes, beside the built-in ones.
+	ThemesDir string
 }
 
 // How a reader's key was chosen.
@@ -78,12 +81,7 @@ type Result struct {
 // renderCase renders a loaded case into a portal tree. It is a variable so
 // that the renderer (internal/render) is wired in one place, and tests can
 // make a build fail mid-way.
-var renderCase = defaultRender
-
-// defaultRender is the renderer of a build.
-func defaultRender(c *casedir.Case) (*portal.Tree, error) {
-	return nil, errors.New("this caseport has no renderer yet (internal/render): the portal cannot be built")
-}
+var renderCase = render.Render
 
 // sealTree seals a tree; a variable so tests can make sealing fail.
 var sealTree = seal.Seal
@@ -113,7 +111,7 @@ func Build(caseDir, out string, opt Options) (*Result, error) {
 	}
 	res.Out = outAbs
 
-	tree, err := renderCase(c)
+	tree, err := renderCase(c, render.Options{ThemesDir: opt.ThemesDir})
 	if err != nil {
 		return nil, fmt.Errorf("rendering case %s: %w", c.ID, err)
 	}
