@@ -28,6 +28,10 @@ func (l *loader) attach(key, p string) *Attachment {
 		}
 	}
 	rel := path.Clean(p)
+	if contains(rootFiles, rel) {
+		l.report(Error, key, "%q is one of the case's own files, not an attachment: name a file in a sub-folder", p)
+		return nil
+	}
 	if a, ok := l.byPath[rel]; ok {
 		a.RefBy = append(a.RefBy, key)
 		return a

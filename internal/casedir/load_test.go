@@ -245,6 +245,8 @@ func TestRules(t *testing.T) {
 			want{line: 66, key: "pathology[1].report", msg: []string{"not found", `did you mean "pathology/biopsy-2026-08-14.pdf"`}}},
 		{"file: in another folder", []func(*testing.T, string){replace(`report = "pathology/biopsy-2026-08-14.pdf"`, `report = "documents/biopsy-2026-08-14.pdf"`)},
 			want{key: "pathology[1].report", msg: []string{`did you mean "pathology/biopsy-2026-08-14.pdf"`}}},
+		{"file: one of the case's own files", []func(*testing.T, string){replace(`file = "documents/discharge-2026-08-16.pdf"`, `file = "notes.md"`)},
+			want{key: "documents[1].file", msg: []string{"not an attachment"}}},
 		{"file: a folder", []func(*testing.T, string){replace(`report = "pathology/biopsy-2026-08-14.pdf"`, `report = "pathology"`)},
 			want{key: "pathology[1].report", msg: []string{"a folder, not a file"}}},
 		{"file: link out of the folder", []func(*testing.T, string){

@@ -102,9 +102,17 @@ func TestEachRule(t *testing.T) {
 		}, Missing, ""},
 		{"material-status", func(c *casedir.Case) {
 			c.Pathology[0].Material = nil
-			c.Questions.Source = []byte("- Где сейчас стёкла?")
+			c.Questions.Source = []byte("- Где сейчас стёкла и блоки?")
 		}, Missing, ""},
 		{"material-status", func(c *casedir.Case) { c.Request.Reason = "Review the slides." }, Present, ""},
+		{"material-status", func(c *casedir.Case) {
+			c.Request.Reason = "Please review the slides."
+			c.Pathology = append(c.Pathology, casedir.Pathology{Kind: "review", Date: casedir.Date{Year: 2026, Month: 10}})
+		}, Present, ""}, // a review entry has no material of its own
+		{"material-status", func(c *casedir.Case) {
+			c.Pathology[0].Material = nil
+			c.Questions.Source = []byte("- Which tissue blocks should I bring to the visit?")
+		}, NotApplicable, ""}, // mentioning blocks is not asking for a review
 		{"summary", func(c *casedir.Case) { c.Summary = nil }, Missing, "summary.md"},
 	}
 	for _, tt := range tests {
