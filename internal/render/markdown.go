@@ -68,13 +68,30 @@ func (m *markdown) Doc(md *casedir.Markdown, top int) template.HTML {
 	if md == nil || md.Doc == nil {
 		return ""
 	}
-	return m.nodes(md.Source, md.Doc, top, md.Doc.FirstChild(), nil)
+	return m.nodes(md.Source, md.Doc, top, skipTitle(md.Doc), nil)
+}
+
+// skipTitle returns the first node to render: the file's title, a first
+// level-1 heading with no other level-1 heading after it, is skipped, since
+// the portal's section heading stands in its place.
+func skipTitle(doc ast.Node) ast.Node {
+	first := doc.FirstChild()
+	h, ok := first.(*ast.Heading)
+	if !ok || h.Level != 1 || first.NextSibling() == nil {
+		return first
+	}
+	for n := first.NextSibling(); n != nil; n = n.NextSibling() {
+		if o, ok := n.(*ast.Heading); ok && o.Level <= h.Level {
+			return first
+		}
+	}
+	return first.NextSibling()
 }
 
 // nodes renders the siblings from first up to (not including) stop, with
 // the file's smallest heading level shown at level top.
 func (m *markdown) nodes(src []byte, doc ast.Node, top int, first, stop ast.Node) template.HTML {
-	m.shift = top - minHeading(doc)
+	m.shift = top - minHeadingFrom(first)
 	var b bytes.Buffer
 	for n := first; n != nil && n != stop; n = n.NextSibling() {
 		_ = m.renderer.Render(&b, src, n)
@@ -99,11 +116,17 @@ func (m *markdown) Children(src []byte, n ast.Node) template.HTML {
 }
 
 func minHeading(doc ast.Node) int {
-	min := 7
 	if doc == nil {
 		return 1
 	}
-	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+	return minHeadingFrom(doc.FirstChild())
+}
+
+// minHeadingFrom is the smallest heading level among first and the
+// siblings after it; 1 when there is none.
+func minHeadingFrom(first ast.Node) int {
+	min := 7
+	for n := first; n != nil; n = n.NextSibling() {
 		if h, ok := n.(*ast.Heading); ok && h.Level < min {
 			min = h.Level
 		}
