@@ -9,8 +9,13 @@ DEMO    ?= cases/gastric-2026-041
 build: bundle
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/caseport
 
+# The bundled example: check it, seal it into bin/demo-portal (the readers'
+# passphrases are printed once), then preview it live until Ctrl-C.
 demo: build
 	./$(BIN) check $(DEMO)
+	./$(BIN) build $(DEMO) -o bin/demo-portal
+	@echo "Sealed portal written to bin/demo-portal/; now the live preview (Ctrl-C stops it):"
+	./$(BIN) serve $(DEMO) --open
 
 test: bundle
 	$(GO) vet ./...

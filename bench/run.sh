@@ -57,21 +57,7 @@ PQ_RECIPIENT=$("$TMP/age-keygen" -y "$TMP/pq.key")
 X_RECIPIENT=$("$TMP/age-keygen" -y "$TMP/x.key")
 BT=$TMP/benchtool
 
-# The builder: caseport itself once it renders; until internal/render is
-# wired into internal/site, benchtool build, the same internal/site code
-# with a stand-in renderer.
-"$BT" gen-case -dir "$TMP/probe-case" -id bench-probe -files 1KiB -timeline 3
-if CASEPORT_PASSPHRASE=$PASSPHRASE "$BIN" build "$TMP/probe-case" -o "$TMP/probe-out" >/dev/null 2>"$TMP/probe.err"; then
-	BUILD=("$BIN" build)
-	BUILDER="\`$BIN build\` (caseport with its renderer)"
-elif grep -q "no renderer yet" "$TMP/probe.err"; then
-	BUILD=("$BT" build)
-	BUILDER="\`benchtool build\`: internal/site's build with a stand-in renderer (internal/benchcase.Render), because internal/render is not wired into internal/site yet; rerun make bench once it is"
-else
-	cat "$TMP/probe.err" >&2
-	exit 1
-fi
-rm -rf "$TMP/probe-out"
+BUILD=("$BIN" build)
 
 # measure LABEL CMD...: runs CMD, appends "wall_ms peak_rss_kb load1" to $M/LABEL.
 measure() {
@@ -226,7 +212,6 @@ quoting them.
 | Go | $(go version | cut -d' ' -f3-) |
 | age | filippo.io/age $AGE_VERSION (from go.mod), \`cmd/age\` built by the script |
 | caseport | $(git describe --tags --always --dirty 2>/dev/null || echo dev) |
-| builder | $BUILDER |
 | runs | each figure is the median of $RUNS runs |
 
 ## 1. Sealing throughput and peak memory

@@ -1,10 +1,10 @@
 // Command benchtool is bench/run.sh's helper: it generates synthetic cases
-// with internal/benchcase, and builds cases like "caseport build" with the
-// stand-in renderer while the real one is not wired into internal/site.
+// with internal/benchcase. Its build is "caseport build" (internal/site)
+// with a CPU profile, for finding where a build's time goes.
 //
 //	benchtool gen-case -dir DIR -id ID -files SPEC [-timeline N] [-recipient AGE1] [-seed S] [-reuse]
 //	benchtool gen-cases -dir PARENT -n N -files SPEC [-timeline N] [-recipient AGE1]
-//	benchtool build DIR... -o OUT [-j N] [--timings]
+//	benchtool build DIR... -o OUT [-j N] [--timings] [-cpuprofile FILE]
 //
 // SPEC is a comma-separated list of attachments, each SIZE or COUNTxSIZE,
 // with ":sparse" for a sparse file: "64MiB,1GiB" or "100x64KiB,100x1MiB:sparse".
@@ -150,8 +150,8 @@ func parseSize(s string) (int64, error) {
 	return n * mult, nil
 }
 
-// build is "caseport build" with the stand-in renderer: the same
-// internal/site code, the same output folders and timings line.
+// build is "caseport build" with a CPU profile: the same internal/site
+// code, the same output folders and timings line.
 func build(args []string) error {
 	fs := flag.NewFlagSet("build", flag.ExitOnError)
 	out := fs.String("o", "", "the portal, or with several cases the folder of portals")
@@ -179,7 +179,7 @@ func build(args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	opt := site.Options{Render: benchcase.Render, Passphrase: os.Getenv("CASEPORT_PASSPHRASE")}
+	opt := site.Options{Passphrase: os.Getenv("CASEPORT_PASSPHRASE")}
 	var many []string
 	single := len(dirs) == 1 && isCase(dirs[0])
 	if !single {

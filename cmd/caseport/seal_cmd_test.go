@@ -175,7 +175,7 @@ func TestBuildCommand(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "portal")
 	code, stdout, stderr := runCmd("build", dir, "-o", out)
 	if strings.Contains(stderr, "no renderer yet") {
-		t.Skip("internal/render has not landed: " + stderr)
+		t.Skip("internal/render is not wired into site yet: " + stderr)
 	}
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)

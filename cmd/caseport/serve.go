@@ -9,13 +9,20 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/caseport/caseport/internal/casedir"
+	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/portal"
 	"github.com/caseport/caseport/internal/preview"
+	"github.com/caseport/caseport/internal/render"
+	"github.com/caseport/caseport/internal/seal"
+	"github.com/caseport/caseport/internal/site"
 )
 
 func init() {
@@ -28,17 +35,25 @@ func init() {
 	})
 }
 
-// previewPipeline is what the preview builds on each save. The renderer is
-// wired in once it exists; until then serve says so instead of serving a
-// page that is not the doctor's.
+// ThemesEnv names the environment variable of a folder of themes on disk
+// (render.Options.ThemesDir), for whoever edits a theme: the preview
+// renders with it and watches it.
+const ThemesEnv = "CASEPORT_THEMES"
+
+// previewPipeline is what the preview builds on each save; tests replace
+// the renderer.
 var previewPipeline = struct {
 	load   func(dir string) (*casedir.Case, error)
 	render func(*casedir.Case) (*portal.Tree, error)
-	// watch lists folders the renderer reads from disk (a source checkout's
-	// templates/ and themes/), to watch as well as the case.
-	watch []string
 }{
-	load: casedir.Load,
+	load:   casedir.Load,
+	render: renderForPreview,
+}
+
+// renderForPreview renders as "caseport build" does, with the themes of
+// $CASEPORT_THEMES when set.
+func renderForPreview(c *casedir.Case) (*portal.Tree, error) {
+	return render.Render(c, render.Options{ThemesDir: os.Getenv(ThemesEnv)})
 }
 
 func runServe(args []string, stdout, stderr io.Writer) int {
@@ -68,25 +83,35 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "caseport serve: refusing to serve on %s: the preview shows the case unencrypted to anyone who can reach that address.\nUse a loopback address such as %s, or add --i-know-this-is-public if that is really what you want.\n", *addr, preview.DefaultAddr)
 		return exitUsage
 	}
-	if *sealed {
-		fmt.Fprintln(stderr, "caseport serve: --sealed is not available yet in this build: the sealer is not wired into the preview. Use \"caseport build\" to make a sealed portal and open its index.html.")
-		return exitFail
-	}
-	if previewPipeline.render == nil {
-		fmt.Fprintln(stderr, "caseport serve: not available yet in this build: the portal renderer is not built in.")
-		return exitFail
-	}
 
-	s, err := preview.New(preview.Options{
-		Dir:       dir,
-		Addr:      *addr,
-		Public:    *public,
-		Load:      previewPipeline.load,
-		Render:    previewPipeline.render,
-		Problems:  caseProblems,
-		WatchDirs: previewPipeline.watch,
-		Log:       stdout,
-	})
+	opt := preview.Options{
+		Dir:      dir,
+		Addr:     *addr,
+		Public:   *public,
+		Load:     previewPipeline.load,
+		Render:   previewPipeline.render,
+		Problems: caseProblems,
+		Log:      stdout,
+	}
+	if d := os.Getenv(ThemesEnv); d != "" {
+		opt.WatchDirs = append(opt.WatchDirs, d)
+	}
+	if *sealed {
+		store, err := keystore.DefaultStore()
+		if err != nil {
+			fmt.Fprintf(stderr, "caseport serve: %v\n", err)
+			return exitFail
+		}
+		tmp, err := os.MkdirTemp("", "caseport-serve-sealed-")
+		if err != nil {
+			fmt.Fprintf(stderr, "caseport serve: %v\n", err)
+			return exitFail
+		}
+		defer os.RemoveAll(tmp)
+		sp := &sealedPreview{dir: tmp, store: store, log: stdout}
+		opt.Seal = sp.seal
+	}
+	s, err := preview.New(opt)
 	if err != nil {
 		fmt.Fprintf(stderr, "caseport serve: %v\n", err)
 		return exitFail
@@ -148,4 +173,137 @@ func openBrowser(url string, stderr io.Writer) {
 		return
 	}
 	go cmd.Wait()
+}
+
+// sealedPreview seals each build of --sealed into a new folder of its own,
+// with the key store's passphrases, so the unlock page can be tried as a
+// doctor will see it.
+type sealedPreview struct {
+	dir   string // the temporary folder of the builds
+	store *keystore.Store
+	log   io.Writer
+
+	n       int
+	folders []string // the last builds, newest last
+	told    string   // the readers line last printed
+	// reuse keeps the portal identity, the key slots and the payloads of
+	// unchanged attachments from build to build: a save re-seals the
+	// pages, not the attachments, and pays no scrypt again.
+	reuse seal.Reuse
+}
+
+// seal is preview.Options.Seal.
+func (p *sealedPreview) seal(c *casedir.Case, t *portal.Tree) (*portal.Tree, string, error) {
+	readers, err := p.readers(c)
+	if err != nil {
+		return nil, "", err
+	}
+	p.n++
+	out := filepath.Join(p.dir, strconv.Itoa(p.n))
+	if _, err := seal.Seal(t, readers, out, seal.Options{Reuse: &p.reuse}); err != nil {
+		os.RemoveAll(out)
+		return nil, "", err
+	}
+	st, err := sealedTree(out, t.Lang)
+	if err != nil {
+		os.RemoveAll(out)
+		return nil, "", err
+	}
+	// Keep the previous build too: a page may still be fetching from it.
+	p.folders = append(p.folders, out)
+	for len(p.folders) > 2 {
+		os.RemoveAll(p.folders[0])
+		p.folders = p.folders[1:]
+	}
+	return st, out, nil
+}
+
+// readers gives each reader of c its key: its age recipient, or its
+// passphrase from the key store. Missing passphrases are generated and
+// saved, as "caseport build" does, so the build that follows keeps them;
+// they are shown once. The readers are named whenever they change.
+func (p *sealedPreview) readers(c *casedir.Case) ([]seal.Reader, error) {
+	list := c.Readers
+	if len(list) == 0 {
+		list = []casedir.Reader{{Name: site.DefaultReader}}
+	}
+	var names []string
+	for _, r := range list {
+		if r.Recipient == "" {
+			names = append(names, r.Name)
+		}
+	}
+	var pass map[string]string
+	var created []string
+	if len(names) > 0 {
+		if rel, err := filepath.Rel(c.Dir, p.store.Dir); err == nil && !strings.HasPrefix(rel, "..") {
+			return nil, fmt.Errorf("the key store %s is inside the case folder %s: passphrases must never be kept with the case", p.store.Dir, c.Dir)
+		}
+		var err error
+		if pass, created, err = p.store.Passphrases(c.ID, names); err != nil {
+			return nil, err
+		}
+		if len(created) > 0 {
+			// Keep the passphrases the store had for readers no longer in
+			// the case: a preview must not drop what a build relies on.
+			old, err := p.store.Load(c.ID)
+			if err != nil {
+				return nil, err
+			}
+			for k, v := range old {
+				if _, ok := pass[k]; !ok {
+					pass[k] = v
+				}
+			}
+			if err := p.store.Save(c.ID, pass); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var out []seal.Reader
+	var all []string
+	for _, r := range list {
+		all = append(all, r.Name)
+		if r.Recipient != "" {
+			out = append(out, seal.Reader{Name: r.Name, Recipient: r.Recipient})
+		} else {
+			out = append(out, seal.Reader{Name: r.Name, Passphrase: pass[r.Name]})
+		}
+	}
+	for _, n := range created {
+		fmt.Fprintf(p.log, "New passphrase for reader %s, shown only this once (saved in the key store): %s\n", n, pass[n])
+	}
+	line := fmt.Sprintf("Sealed preview for readers %s; their passphrases are in the key store %s", strings.Join(all, ", "), p.store.Path(c.ID))
+	if line != p.told {
+		fmt.Fprintln(p.log, line)
+		p.told = line
+	}
+	return out, nil
+}
+
+// sealedTree reads a sealed portal folder back as the tree to serve: its
+// unlock page in memory, its payloads streamed from disk.
+func sealedTree(out, lang string) (*portal.Tree, error) {
+	page, err := os.ReadFile(filepath.Join(out, "index.html"))
+	if err != nil {
+		return nil, fmt.Errorf("the sealed preview: %w", err)
+	}
+	t := &portal.Tree{Lang: lang, Pages: []*portal.Page{{Name: "index.html", MediaType: "text/html; charset=utf-8", Data: page}}}
+	entries, err := os.ReadDir(filepath.Join(out, seal.PayloadDir))
+	if err != nil {
+		return nil, fmt.Errorf("the sealed preview: %w", err)
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			return nil, fmt.Errorf("the sealed preview: %w", err)
+		}
+		t.Attachments = append(t.Attachments, &portal.Attachment{
+			Name:      seal.PayloadDir + "/" + e.Name(),
+			MediaType: "application/octet-stream",
+			Source:    filepath.Join(out, seal.PayloadDir, e.Name()),
+			Size:      info.Size(),
+		})
+	}
+	return t, nil
 }

@@ -158,12 +158,13 @@ func IsLocal(raw string) bool {
 	return false
 }
 
-// Screenshot saves a full-page PNG of the current page to path, for a person
+// Screenshot saves a full-page PNG (quality 100: below it Chromium sends
+// JPEG) of the current page to path, for a person
 // to look at; the file tool shows it.
 func (b *Browser) Screenshot(t testing.TB, path string) {
 	t.Helper()
 	var png []byte
-	b.Run(t, 30*time.Second, chromedp.FullScreenshot(&png, 90))
+	b.Run(t, 30*time.Second, chromedp.FullScreenshot(&png, 100))
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatalf("save screenshot: %v", err)
 	}

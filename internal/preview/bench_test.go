@@ -16,17 +16,18 @@ import (
 
 	"github.com/caseport/caseport/internal/browsertest"
 	"github.com/caseport/caseport/internal/casedir"
+	"github.com/caseport/caseport/internal/portal"
+	"github.com/caseport/caseport/internal/render"
 )
 
 // benchCase copies the loader's valid test case and makes its DICOM archive
 // a 1 GiB sparse file: the size of a real CT study, at no disk cost. The
 // preview must never read it on a Markdown edit.
-func benchCase(b *testing.B) (dir, theme string) {
+func benchCase(b *testing.B) (dir string) {
 	b.Helper()
 	root := b.TempDir()
 	dir = filepath.Join(root, "case")
 	copyTree(b, "../casedir/testdata/valid", dir)
-	copyTree(b, "testdata/themes", filepath.Join(root, "themes"))
 	f, err := os.OpenFile(filepath.Join(dir, "imaging", "ct-2026-08-01-dicom.zip"), os.O_WRONLY, 0)
 	if err != nil {
 		b.Fatal(err)
@@ -35,13 +36,15 @@ func benchCase(b *testing.B) (dir, theme string) {
 		b.Fatal(err)
 	}
 	f.Close()
-	return dir, filepath.Join(root, "themes", "plain")
+	return dir
 }
 
-// startBench starts a preview of the case with the real loader.
-func startBench(b *testing.B, dir, theme string) *Server {
+func renderReal(c *casedir.Case) (*portal.Tree, error) { return render.Render(c, render.Options{}) }
+
+// startBench starts a preview of the case with the real loader and renderer.
+func startBench(b *testing.B, dir string) *Server {
 	b.Helper()
-	s, err := New(Options{Dir: dir, Addr: "127.0.0.1:0", Load: casedir.Load, Render: fakeRenderer(theme)})
+	s, err := New(Options{Dir: dir, Addr: "127.0.0.1:0", Load: casedir.Load, Render: renderReal})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -77,8 +80,8 @@ func reportLatencies(b *testing.B, prefix string, d []time.Duration) {
 // serving the new text, as a page does it: on the reload event, it fetches
 // the page. It includes the watcher's quiet period (DefaultQuiet).
 func BenchmarkSaveToPage(b *testing.B) {
-	dir, theme := benchCase(b)
-	s := startBench(b, dir, theme)
+	dir := benchCase(b)
+	s := startBench(b, dir)
 	ev := openEvents(b, s.URL())
 	ev.next(b) // hello
 	q := filepath.Join(dir, "questions.md")
@@ -118,9 +121,9 @@ func BenchmarkSaveToPage(b *testing.B) {
 func BenchmarkSaveToBrowser(b *testing.B) {
 	br := browsertest.New(b)
 	b.Cleanup(func() { chromedp.Cancel(br.Ctx) })
-	dir, theme := benchCase(b)
-	s := startBench(b, dir, theme)
-	br.Run(b, 30*time.Second, chromedp.Navigate(s.URL()), chromedp.WaitVisible("#questions", chromedp.ByQuery))
+	dir := benchCase(b)
+	s := startBench(b, dir)
+	br.Run(b, 30*time.Second, chromedp.Navigate(s.URL()), chromedp.WaitReady("body", chromedp.ByQuery))
 	waitFor(b, "the page's event stream", func() (bool, string) {
 		s.mu.RLock()
 		defer s.mu.RUnlock()
@@ -140,7 +143,7 @@ func BenchmarkSaveToBrowser(b *testing.B) {
 		}
 		// The page's own clock says when its DOM was ready, so polling
 		// adds nothing to the figure.
-		expr := fmt.Sprintf(`(() => { const e = document.getElementById("questions"); const n = performance.getEntriesByType("navigation")[0]; return e && e.textContent.includes(%q) && n && n.domContentLoadedEventEnd > 0 ? performance.timeOrigin + n.domContentLoadedEventEnd : 0; })()`, marker)
+		expr := fmt.Sprintf(`(() => { const e = document.body; const n = performance.getEntriesByType("navigation")[0]; return e && e.textContent.includes(%q) && n && n.domContentLoadedEventEnd > 0 ? performance.timeOrigin + n.domContentLoadedEventEnd : 0; })()`, marker)
 		var readyAt float64
 		waitFor(b, "the new text in the browser", func() (bool, string) {
 			ctx, cancel := context.WithTimeout(br.Ctx, 2*time.Second)

@@ -122,8 +122,9 @@ func (p *page) questions() questionsView {
 			numbers[it.Node] = it.Number
 		}
 	}
-	p.md.shift = 3 - minHeading(q.Doc)
-	for n := q.Doc.FirstChild(); n != nil; n = n.NextSibling() {
+	start := skipTitle(q.Doc)
+	p.md.shift = 3 - minHeadingFrom(start)
+	for n := start; n != nil; n = n.NextSibling() {
 		switch n := n.(type) {
 		case *ast.Heading:
 			v.Blocks = append(v.Blocks, qBlock{Heading: p.md.Node(q.Source, n)})

@@ -23,9 +23,12 @@ import (
 // default). Headings are shifted so that a file's top heading sits under the
 // portal's section heading.
 type markdown struct {
-	files    map[string]*fileRef // by the attachment's path relative to the case
-	shift    int                 // added to a heading's level
-	renderer renderer.Renderer
+	files map[string]*fileRef // by the attachment's path relative to the case
+	shift int                 // added to a heading's level
+	// tableLabel names the scrolling region around a table, for screen
+	// readers; a table wider than a phone scrolls inside it.
+	tableLabel string
+	renderer   renderer.Renderer
 }
 
 // fileRef is an attachment as the page links to it.
@@ -39,7 +42,7 @@ type fileRef struct {
 }
 
 func newMarkdown(files map[string]*fileRef) *markdown {
-	m := &markdown{files: files}
+	m := &markdown{files: files, tableLabel: "Table"}
 	m.renderer = renderer.NewRenderer(renderer.WithNodeRenderers(
 		util.Prioritized(html.NewRenderer(), 1000),
 		util.Prioritized(extension.NewTableHTMLRenderer(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)), 500),
@@ -57,6 +60,7 @@ func (m *markdown) RegisterFuncs(r renderer.NodeRendererFuncRegisterer) {
 	r.Register(ast.KindImage, m.image)
 	r.Register(ast.KindHeading, m.heading)
 	r.Register(east.KindTableCell, m.tableCell)
+	r.Register(east.KindTable, m.table)
 }
 
 // Doc renders a whole Markdown file.
@@ -64,13 +68,30 @@ func (m *markdown) Doc(md *casedir.Markdown, top int) template.HTML {
 	if md == nil || md.Doc == nil {
 		return ""
 	}
-	return m.nodes(md.Source, md.Doc, top, md.Doc.FirstChild(), nil)
+	return m.nodes(md.Source, md.Doc, top, skipTitle(md.Doc), nil)
+}
+
+// skipTitle returns the first node to render: the file's title, a first
+// level-1 heading with no other level-1 heading after it, is skipped, since
+// the portal's section heading stands in its place.
+func skipTitle(doc ast.Node) ast.Node {
+	first := doc.FirstChild()
+	h, ok := first.(*ast.Heading)
+	if !ok || h.Level != 1 || first.NextSibling() == nil {
+		return first
+	}
+	for n := first.NextSibling(); n != nil; n = n.NextSibling() {
+		if o, ok := n.(*ast.Heading); ok && o.Level <= h.Level {
+			return first
+		}
+	}
+	return first.NextSibling()
 }
 
 // nodes renders the siblings from first up to (not including) stop, with
 // the file's smallest heading level shown at level top.
 func (m *markdown) nodes(src []byte, doc ast.Node, top int, first, stop ast.Node) template.HTML {
-	m.shift = top - minHeading(doc)
+	m.shift = top - minHeadingFrom(first)
 	var b bytes.Buffer
 	for n := first; n != nil && n != stop; n = n.NextSibling() {
 		_ = m.renderer.Render(&b, src, n)
@@ -95,11 +116,17 @@ func (m *markdown) Children(src []byte, n ast.Node) template.HTML {
 }
 
 func minHeading(doc ast.Node) int {
-	min := 7
 	if doc == nil {
 		return 1
 	}
-	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+	return minHeadingFrom(doc.FirstChild())
+}
+
+// minHeadingFrom is the smallest heading level among first and the
+// siblings after it; 1 when there is none.
+func minHeadingFrom(first ast.Node) int {
+	min := 7
+	for n := first; n != nil; n = n.NextSibling() {
 		if h, ok := n.(*ast.Heading); ok && h.Level < min {
 			min = h.Level
 		}
@@ -253,6 +280,19 @@ func (m *markdown) heading(w util.BufWriter, src []byte, node ast.Node, entering
 		_, _ = w.WriteString("<" + tag + ">")
 	} else {
 		_, _ = w.WriteString("</" + tag + ">\n")
+	}
+	return ast.WalkContinue, nil
+}
+
+// table wraps a table in a region that scrolls sideways when the table is
+// wider than the screen, reachable by keyboard.
+func (m *markdown) table(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if entering {
+		_, _ = w.WriteString(`<div class="table-wrap" tabindex="0" role="region"`)
+		writeAttr(w, "aria-label", m.tableLabel)
+		_, _ = w.WriteString("><table>\n")
+	} else {
+		_, _ = w.WriteString("</table></div>\n")
 	}
 	return ast.WalkContinue, nil
 }

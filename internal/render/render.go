@@ -99,6 +99,7 @@ func Render(c *casedir.Case, opt Options) (*portal.Tree, error) {
 		Report: report,
 		Logo:   th.logo,
 	}
+	p.md.tableLabel = s.T("table_label")
 	p.build()
 
 	t, err := parseTemplates(p)

@@ -224,7 +224,7 @@ func TestMarkdownLinks(t *testing.T) {
 		"<script>alert('x')</script> <b onclick=\"x\">bold</b>\n\n" +
 		"<div>block html</div>\n\n" +
 		"![photo](img/a%20b.png) ![remote](https://example.org/x.png) <https://example.org/auto> <javascript:alert(2)> <a@example.org>\n\n" +
-		"| A | B |\n|:--|--:|\n| 1 | 2 |\n"
+		"| A | B |\n|:--|--:|\n| 1 | 2 |\n\n# Second\n"
 	out := string(m.Doc(parseMD(src), 3))
 	lower := strings.ToLower(out)
 	// A refused link keeps its text; no attribute may carry its target.
@@ -250,7 +250,7 @@ func TestMarkdownLinks(t *testing.T) {
 		`<a href="https://example.org/auto">https://example.org/auto</a>`,
 		`<a href="mailto:a@example.org">a@example.org</a>`,
 		`<h3>Title</h3>`,
-		`<th scope="col">A</th>`,
+		`<th scope="col">A</th>`, `<div class="table-wrap" tabindex="0" role="region" aria-label="Table">`,
 		"bad", "missing", "up",
 	} {
 		if !strings.Contains(out, want) {
@@ -264,6 +264,16 @@ func TestHeadingShift(t *testing.T) {
 	out := string(m.Doc(parseMD("## Two\n\n### Three\n"), 3))
 	if !strings.Contains(out, "<h3>Two</h3>") || !strings.Contains(out, "<h4>Three</h4>") {
 		t.Errorf("headings not shifted so the top one is h3: %s", out)
+	}
+	// A file's title is dropped: the section heading stands in for it.
+	out = string(m.Doc(parseMD("# Summary\n\nText.\n\n## Detail\n\nMore.\n"), 3))
+	if strings.Contains(out, "Summary") || !strings.Contains(out, "<h3>Detail</h3>") {
+		t.Errorf("the title was kept or the rest not shifted: %s", out)
+	}
+	// Two top-level headings are topics, not a title.
+	out = string(m.Doc(parseMD("# One\n\nA.\n\n# Two\n\nB.\n"), 3))
+	if !strings.Contains(out, "<h3>One</h3>") || !strings.Contains(out, "<h3>Two</h3>") {
+		t.Errorf("a topic heading was dropped: %s", out)
 	}
 }
 

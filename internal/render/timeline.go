@@ -236,7 +236,8 @@ func timelineSVG(c *casedir.Case, s *uiStrings, entries []TimelineEntry) templat
 		return tlLeft + (tlRight-tlLeft)*float64(t.Sub(t0))/float64(t1.Sub(t0))
 	}
 
-	// Treatment bars, stacked where lines of therapy overlap.
+	// Treatment bars, one row each in order of start, so that lines of
+	// therapy read top to bottom and no label covers another bar.
 	type bar struct {
 		t       casedir.Treatment
 		row     int
@@ -255,19 +256,8 @@ func timelineSVG(c *casedir.Case, s *uiStrings, entries []TimelineEntry) templat
 				end = t.Start.End()
 			}
 		}
-		row := -1
-		for i, re := range rowEnds {
-			if t.Start.Start().After(re) {
-				row = i
-				break
-			}
-		}
-		if row < 0 {
-			row = len(rowEnds)
-			rowEnds = append(rowEnds, end)
-		} else {
-			rowEnds[row] = end
-		}
+		row := len(rowEnds)
+		rowEnds = append(rowEnds, end)
 		bars = append(bars, bar{t: t, row: row, ongoing: ongoing})
 	}
 
@@ -365,7 +355,7 @@ func timelineSVG(c *casedir.Case, s *uiStrings, entries []TimelineEntry) templat
 					fmt.Fprintf(&b, `<text class="tl-bar-label" x="%.1f" y="%.1f" font-size="11" fill="#fff">%s</text>`, x0+4, by+13, esc(label))
 				} else {
 					anchor, tx := "start", x1+4
-					if x1+float64(len([]rune(label)))*6.6 > tlWidth {
+					if x1+float64(len([]rune(label)))*6.6 > tlWidth && x0-float64(len([]rune(label)))*6.6 > tlLeft {
 						anchor, tx = "end", x0-4
 					}
 					fmt.Fprintf(&b, `<text class="tl-bar-label-out" x="%.1f" y="%.1f" font-size="11" text-anchor="%s" fill="#222">%s</text>`, tx, by+13, anchor, esc(label))

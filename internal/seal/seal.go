@@ -74,6 +74,9 @@ type Options struct {
 	// Workers bounds how many payloads are sealed at once; 0 means
 	// runtime.GOMAXPROCS(0).
 	Workers int
+	// Reuse, for previews only, keeps the portal identity, key slots and
+	// unchanged attachments' payloads from the previous Seal with it.
+	Reuse *Reuse
 }
 
 // Omitted is an attachment left out of a single-file portal, as listed in
@@ -173,6 +176,9 @@ type job struct {
 	size int64 // expected plaintext size, for scheduling
 	open func() (io.ReadCloser, error)
 	what string // for errors: the portal-internal name
+	// reuse identifies an attachment's content for Options.Reuse; zero
+	// for pages.
+	reuse payloadKey
 	// n is the real plaintext size, set when sealed.
 	n int64
 }
@@ -194,7 +200,12 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 		return nil, err
 	}
 
-	identity, err := age.GenerateHybridIdentity()
+	var identity *age.HybridIdentity
+	if opt.Reuse != nil {
+		identity, err = opt.Reuse.portalIdentity()
+	} else {
+		identity, err = age.GenerateHybridIdentity()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("generating the portal key: %w", err)
 	}
@@ -216,15 +227,17 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 	}
 	for _, a := range tree.Attachments {
 		size := a.Size
+		var key payloadKey
 		if fi, err := os.Stat(a.Source); err == nil {
 			size = fi.Size()
+			key = payloadKey{source: a.Source, size: size, mtime: fi.ModTime()}
 		}
 		if opt.SingleFile && maxInline > 0 && size > maxInline {
 			m.Omitted = append(m.Omitted, Omitted{Name: a.Name, File: a.FileName, Size: size,
 				Reason: fmt.Sprintf("over the single-file limit of %s", formatSize(maxInline))})
 			continue
 		}
-		j := &job{id: newID(), size: size, open: a.Open, what: a.Name}
+		j := &job{id: newID(), size: size, open: a.Open, what: a.Name, reuse: key}
 		jobs = append(jobs, j)
 		m.Files[a.Name] = entry{ID: j.id, Type: a.MediaType, Name: a.FileName}
 	}
@@ -257,6 +270,12 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 	scrypts := make(chan struct{}, 2)
 	for i := range readers {
 		tasks = append(tasks, func() error {
+			if opt.Reuse != nil {
+				if key, ok := opt.Reuse.slot(readers[i]); ok {
+					slots[i] = slot{Type: slotType(recips[i]), Key: key, Reader: ReaderHash(manifestID, readers[i].Name)}
+					return nil
+				}
+			}
 			scrypts <- struct{}{}
 			defer func() { <-scrypts }()
 			start := time.Now()
@@ -272,6 +291,9 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 			if err != nil {
 				return fmt.Errorf("key slot of reader %q: %w", readers[i].Name, err)
 			}
+			if opt.Reuse != nil {
+				opt.Reuse.storeSlot(readers[i], s.Key)
+			}
 			s.Reader = ReaderHash(manifestID, readers[i].Name)
 			slots[i] = s
 			return nil
@@ -283,11 +305,22 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 		tasks = append(tasks, func() error {
 			start := time.Now()
 			defer func() { payloadTime.Add(int64(time.Since(start))) }()
-			n, err := sealPayload(filepath.Join(payloadDir, j.id), recipient, j.open, false)
+			dst := filepath.Join(payloadDir, j.id)
+			reuse := opt.Reuse != nil && !opt.SingleFile && j.reuse.source != ""
+			if reuse {
+				if n, ok := opt.Reuse.linkPayload(j.reuse, dst); ok {
+					j.n = n
+					return nil
+				}
+			}
+			n, err := sealPayload(dst, recipient, j.open, false)
 			if err != nil {
 				return fmt.Errorf("sealing %s: %w", j.what, err)
 			}
 			j.n = n
+			if reuse {
+				opt.Reuse.storePayload(j.reuse, reusedPayload{path: dst, n: n})
+			}
 			return nil
 		})
 	}
@@ -412,11 +445,14 @@ func sealSlot(identity string, r age.Recipient) (slot, error) {
 	if err := w.Close(); err != nil {
 		return slot{}, err
 	}
-	typ := slotRecipient
+	return slot{Type: slotType(r), Key: base64.StdEncoding.EncodeToString(buf.Bytes())}, nil
+}
+
+func slotType(r age.Recipient) string {
 	if _, ok := r.(*age.ScryptRecipient); ok {
-		typ = slotPassphrase
+		return slotPassphrase
 	}
-	return slot{Type: typ, Key: base64.StdEncoding.EncodeToString(buf.Bytes())}, nil
+	return slotRecipient
 }
 
 var zeros = make([]byte, 64<<10)

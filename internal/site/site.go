@@ -18,7 +18,7 @@ import (
 
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/keystore"
-	"github.com/caseport/caseport/internal/portal"
+	"github.com/caseport/caseport/internal/render"
 	"github.com/caseport/caseport/internal/seal"
 )
 
@@ -45,9 +45,9 @@ type Options struct {
 	Store *keystore.Store
 	// WorkFactor is seal.Options.WorkFactor; only tests lower it.
 	WorkFactor int
-	// Render renders the loaded case; nil means the built-in renderer.
-	// Benchmarks give a stand-in while the renderer is not wired in.
-	Render func(*casedir.Case) (*portal.Tree, error)
+	// ThemesDir is render.Options.ThemesDir: a folder of the coordinator's
+	// own themes, beside the built-in ones.
+	ThemesDir string
 }
 
 // How a reader's key was chosen.
@@ -103,9 +103,7 @@ func (t Timings) Total() time.Duration { return t.Load + t.Keys + t.Render + t.S
 // renderCase renders a loaded case into a portal tree. It is a variable so
 // that the renderer (internal/render) is wired in one place, and tests can
 // make a build fail mid-way.
-var renderCase = func(c *casedir.Case) (*portal.Tree, error) {
-	return nil, errors.New("this caseport has no renderer yet (internal/render): the portal cannot be built")
-}
+var renderCase = render.Render
 
 // sealTree seals a tree; a variable so tests can make sealing fail.
 var sealTree = seal.Seal
@@ -157,11 +155,7 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	res.Out = outAbs
 	lap(&tm.Keys)
 
-	render := opt.Render
-	if render == nil {
-		render = renderCase
-	}
-	tree, err := render(c)
+	tree, err := renderCase(c, render.Options{ThemesDir: opt.ThemesDir})
 	if err != nil {
 		return nil, fmt.Errorf("rendering case %s: %w", c.ID, err)
 	}

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"html"
 	"io/fs"
 	"os"
 	"path"
@@ -16,28 +15,11 @@ import (
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/portal"
+	"github.com/caseport/caseport/internal/render"
 	"github.com/caseport/caseport/internal/seal"
 	"github.com/caseport/caseport/internal/seal/sealtest"
 	"github.com/caseport/caseport/themes"
 )
-
-// testRender stands in for internal/render until it lands: a page with
-// the case's identifying text, and every attachment.
-func testRender(c *casedir.Case) (*portal.Tree, error) {
-	t := &portal.Tree{Lang: c.Language}
-	var b strings.Builder
-	fmt.Fprintf(&b, "<!doctype html><title>%s</title><h1>%s</h1><p>%s</p><p>%s</p><ul>",
-		html.EscapeString(c.Title), html.EscapeString(c.Patient.Alias), html.EscapeString(c.Diagnosis.Name), html.EscapeString(c.PreparedBy))
-	for i, a := range c.Attachments {
-		name := fmt.Sprintf("files/%d/%s", i+1, path.Base(a.Path))
-		fmt.Fprintf(&b, `<li><a data-attachment href="%s">%s</a>`, name, html.EscapeString(path.Base(a.Path)))
-		t.Attachments = append(t.Attachments, &portal.Attachment{Name: name, FileName: path.Base(a.Path),
-			MediaType: "application/octet-stream", Source: a.Abs, Size: a.Size})
-	}
-	b.WriteString("</ul>")
-	t.Pages = []*portal.Page{{Name: "index.html", MediaType: "text/html; charset=utf-8", Data: []byte(b.String())}}
-	return t, nil
-}
 
 // setup copies the valid test case, points the key store at a temp
 // folder, and returns the case folder and an output path.
@@ -49,9 +31,6 @@ func setup(t *testing.T) (caseDir, out string) {
 		}
 		t.Skip("the browser bundle is missing: run \"make bundle\" to run this test")
 	}
-	old := renderCase
-	renderCase = testRender
-	t.Cleanup(func() { renderCase = old })
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	caseDir = filepath.Join(t.TempDir(), "case")
 	if err := os.CopyFS(caseDir, os.DirFS("../casedir/testdata/valid")); err != nil {
@@ -173,7 +152,7 @@ func TestBuildKeepsPassphrases(t *testing.T) {
 	open(t, out, "second-reader", third.Readers[1].Passphrase)
 
 	// The leak scan, with the case's own strings added.
-	tree, _ := testRender(c)
+	tree, _ := render.Render(c, render.Options{})
 	needles := append(sealtest.Needles(tree), sealtest.CaseNeedles(c)...)
 	needles = append(needles, "reviewing-oncologist", "second-reader")
 	if len(needles) < 100 {
@@ -196,7 +175,7 @@ func TestBuildSingleFile(t *testing.T) {
 		t.Errorf("beside the portal: %d entries; want only the file", len(ents))
 	}
 	c, _ := casedir.Load(caseDir)
-	tree, _ := testRender(c)
+	tree, _ := render.Render(c, render.Options{})
 	sealtest.LeakScan(t, out, append(sealtest.Needles(tree), sealtest.CaseNeedles(c)...))
 }
 
@@ -214,7 +193,7 @@ func TestAtomicBuild(t *testing.T) {
 
 			failures := map[string]func(){
 				"render": func() {
-					renderCase = func(*casedir.Case) (*portal.Tree, error) { return nil, errors.New("renderer broke") }
+					renderCase = func(*casedir.Case, render.Options) (*portal.Tree, error) { return nil, errors.New("renderer broke") }
 				},
 				"seal mid-way": func() {
 					// Seal for real, then fail: the temporary portal is complete.
@@ -226,8 +205,8 @@ func TestAtomicBuild(t *testing.T) {
 					}
 				},
 				"attachment vanished": func() {
-					renderCase = func(c *casedir.Case) (*portal.Tree, error) {
-						tr, err := testRender(c)
+					renderCase = func(c *casedir.Case, o render.Options) (*portal.Tree, error) {
+						tr, err := render.Render(c, o)
 						tr.Attachments[len(tr.Attachments)-1].Source += ".gone"
 						return tr, err
 					}
@@ -236,7 +215,7 @@ func TestAtomicBuild(t *testing.T) {
 			for name, fail := range failures {
 				fail()
 				_, err := Build(caseDir, out, Options{SingleFile: single, WorkFactor: 10})
-				renderCase, sealTree = testRender, seal.Seal
+				renderCase, sealTree = render.Render, seal.Seal
 				if err == nil {
 					t.Fatalf("%s: the build succeeded", name)
 				}
