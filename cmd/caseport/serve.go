@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -16,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/caseport/caseport/content"
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/portal"
@@ -23,6 +25,8 @@ import (
 	"github.com/caseport/caseport/internal/render"
 	"github.com/caseport/caseport/internal/seal"
 	"github.com/caseport/caseport/internal/site"
+	"github.com/caseport/caseport/templates"
+	"github.com/caseport/caseport/themes"
 )
 
 func init() {
@@ -39,6 +43,29 @@ func init() {
 // (render.Options.ThemesDir), for whoever edits a theme: the preview
 // renders with it and watches it.
 const ThemesEnv = "CASEPORT_THEMES"
+
+// SourceEnv names the environment variable of a caseport source tree: its
+// templates/, themes/ and content/ replace the ones built into the binary
+// and are watched, for whoever edits the portal's layouts, styles or texts.
+const SourceEnv = "CASEPORT_SOURCE"
+
+// useSourceTree reads templates, themes and content from the source tree
+// root and returns the folders to watch.
+func useSourceTree(root string) ([]string, error) {
+	var dirs []string
+	for _, sub := range []struct {
+		name string
+		use  func(fs.FS)
+	}{{"templates", templates.UseDir}, {"themes", themes.UseDir}, {"content", content.UseDir}} {
+		dir := filepath.Join(root, sub.name)
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("%s has no %s folder: give the root of a caseport source tree", root, sub.name)
+		}
+		sub.use(os.DirFS(dir))
+		dirs = append(dirs, dir)
+	}
+	return dirs, nil
+}
 
 // previewPipeline is what the preview builds on each save; tests replace
 // the renderer.
@@ -95,6 +122,15 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	if d := os.Getenv(ThemesEnv); d != "" {
 		opt.WatchDirs = append(opt.WatchDirs, d)
+	}
+	if src := os.Getenv(SourceEnv); src != "" {
+		dirs, err := useSourceTree(src)
+		if err != nil {
+			fmt.Fprintf(stderr, "caseport serve: %s: %v\n", SourceEnv, err)
+			return exitUsage
+		}
+		opt.WatchDirs = append(opt.WatchDirs, dirs...)
+		fmt.Fprintf(stdout, "Templates, themes and content from %s, watched.\n", src)
 	}
 	if *sealed {
 		store, err := keystore.DefaultStore()

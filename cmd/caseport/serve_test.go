@@ -20,10 +20,12 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/caseport/caseport/content"
 	"github.com/caseport/caseport/internal/browsertest"
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/seal"
+	"github.com/caseport/caseport/templates"
 	"github.com/caseport/caseport/themes"
 )
 
@@ -510,3 +512,62 @@ func TestServeThemesDir(t *testing.T) {
 		t.Errorf("style.css: %d, edit not served", code)
 	}
 }
+
+// TestServeSourceTree renders with the templates, themes and content of a
+// source tree named by $CASEPORT_SOURCE and watches them: an edit of a
+// layout and of a UI string reaches the page without restarting serve.
+func TestServeSourceTree(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "src")
+	for _, sub := range []string{"templates", "themes", "content"} {
+		if err := os.CopyFS(filepath.Join(root, sub), os.DirFS(filepath.Join("..", "..", sub))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv(SourceEnv, root)
+	t.Cleanup(func() { // later tests read the binary's own copies again
+		templates.UseDir(embeddedTemplates)
+		themes.UseDir(embeddedThemes)
+		content.UseDir(embeddedContent)
+	})
+	dir := filepath.Join(t.TempDir(), "case")
+	copyDir(t, "../../internal/casedir/testdata/valid", dir)
+	url, _, _ := startServe(t, dir, "--addr", "127.0.0.1:0")
+
+	edit := func(name, old, new string) {
+		t.Helper()
+		p := filepath.Join(root, name)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(b, []byte(old)) {
+			t.Fatalf("%s lacks %q", name, old)
+		}
+		if err := os.WriteFile(p, bytes.Replace(b, []byte(old), []byte(new), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor := func(what string) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			if _, b := httpGet(t, url); bytes.Contains(b, []byte(what)) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the page never showed %q", what)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	edit("templates/index.html", "</main>", "<p>edited layout marker</p></main>")
+	waitFor("edited layout marker")
+	edit("content/notice/en.md", "emergency", "emergency (edited notice marker)")
+	waitFor("edited notice marker")
+}
+
+var (
+	embeddedTemplates = templates.FS
+	embeddedThemes    = themes.FS
+	embeddedContent   = content.FS
+)

@@ -144,13 +144,13 @@ func (l *loader) questions(src string) Questions {
 		switch n := n.(type) {
 		case *ast.Heading:
 			flush()
-			group = QuestionGroup{Heading: plainText(n, m.Source), Level: n.Level}
+			group = QuestionGroup{Heading: PlainText(n, m.Source), Level: n.Level}
 		case *ast.List:
 			for item := n.FirstChild(); item != nil; item = item.NextSibling() {
 				number++
 				text := ""
 				if first := item.FirstChild(); first != nil {
-					text = plainText(first, m.Source)
+					text = PlainText(first, m.Source)
 				}
 				group.Items = append(group.Items, Question{Number: number, Text: text, Node: item})
 			}
@@ -160,8 +160,9 @@ func (l *loader) questions(src string) Questions {
 	return q
 }
 
-// plainText returns the text of a node without its Markdown syntax.
-func plainText(n ast.Node, src []byte) string {
+// PlainText returns the text of a Markdown node without its syntax: the
+// words of a question, the alternative text of an image.
+func PlainText(n ast.Node, src []byte) string {
 	var b strings.Builder
 	ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"fmt"
+	"io/fs"
 	"math"
 	"math/big"
 	"strings"
@@ -34,7 +35,7 @@ var (
 // Words returns the word list passphrases are generated from.
 func Words() ([]string, error) {
 	wordsOnce.Do(func() {
-		data, err := content.FS.ReadFile(wordListPath)
+		data, err := fs.ReadFile(content.FS, wordListPath)
 		if err != nil {
 			wordsErr = fmt.Errorf("the passphrase word list: %w", err)
 			return

@@ -239,7 +239,7 @@ func (m *markdown) image(w util.BufWriter, src []byte, node ast.Node, entering b
 		return ast.WalkContinue, nil
 	}
 	n := node.(*ast.Image)
-	alt := plainText(n, src)
+	alt := casedir.PlainText(n, src)
 	href, att, f, ok := m.target(string(n.Destination))
 	switch {
 	case ok && f != nil && f.IsImage:
@@ -309,27 +309,4 @@ func (m *markdown) tableCell(w util.BufWriter, src []byte, node ast.Node, enteri
 		_, _ = w.WriteString("</" + tag + ">\n")
 	}
 	return ast.WalkContinue, nil
-}
-
-// plainText returns the text of a node without its Markdown syntax.
-func plainText(n ast.Node, src []byte) string {
-	var b strings.Builder
-	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch c := c.(type) {
-		case *ast.Text:
-			b.Write(c.Segment.Value(src))
-			if c.SoftLineBreak() || c.HardLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			b.Write(c.Value)
-		case *ast.AutoLink:
-			b.Write(c.Label(src))
-		}
-		return ast.WalkContinue, nil
-	})
-	return strings.TrimSpace(b.String())
 }

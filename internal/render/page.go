@@ -15,10 +15,12 @@ import (
 	"github.com/yuin/goldmark/text"
 )
 
-var builtinThemes fs.FS = themes.FS
+// builtinThemes is read at each render: "caseport serve" may point it at a
+// source tree on disk.
+func builtinThemes() fs.FS { return themes.FS }
 
 // noticeFS holds notice/LANG.md; a variable so tests can give other notices.
-var noticeFS fs.FS = content.FS
+var noticeFS = func() fs.FS { return content.FS }
 
 func osDirFS(dir string) fs.FS { return os.DirFS(dir) }
 
@@ -174,7 +176,7 @@ func (p *page) age() string {
 // the language has none, and nothing when neither exists.
 func (p *page) notice() template.HTML {
 	for _, lang := range []string{p.S.lang, "en"} {
-		b, err := fs.ReadFile(noticeFS, "notice/"+lang+".md")
+		b, err := fs.ReadFile(noticeFS(), "notice/"+lang+".md")
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}

@@ -292,8 +292,8 @@ func themeFS(name, dir string) (fs.FS, error) {
 			return fs.Sub(d, name)
 		}
 	}
-	if st, err := fs.Stat(builtinThemes, name); err == nil && st.IsDir() {
-		return fs.Sub(builtinThemes, name)
+	if st, err := fs.Stat(builtinThemes(), name); err == nil && st.IsDir() {
+		return fs.Sub(builtinThemes(), name)
 	}
 	return nil, fmt.Errorf("theme %q not found: themes available: %s", name, strings.Join(Themes(dir), ", "))
 }
@@ -331,7 +331,7 @@ func Themes(dir string) []string {
 			out = append(out, e.Name())
 		}
 	}
-	add(builtinThemes)
+	add(builtinThemes())
 	if dir != "" {
 		add(osDirFS(dir))
 	}

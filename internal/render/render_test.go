@@ -638,7 +638,7 @@ func TestHandBuiltCase(t *testing.T) {
 // TestNoticeFallback gives the renderer notices of its own: the case's
 // language first, then English, then none.
 func TestNoticeFallback(t *testing.T) {
-	defer func(f fs.FS) { noticeFS = f }(noticeFS)
+	defer func(f func() fs.FS) { noticeFS = f }(noticeFS)
 	c := loadCase(t, "testdata/cases/minimal-ru")
 	for _, tc := range []struct {
 		files map[string]string
@@ -652,7 +652,7 @@ func TestNoticeFallback(t *testing.T) {
 		for k, v := range tc.files {
 			m[k] = &fstest.MapFile{Data: []byte(v)}
 		}
-		noticeFS = m
+		noticeFS = func() fs.FS { return m }
 		html := index(t, renderCase(t, c))
 		if tc.want == "" {
 			if strings.Contains(html, `class="notice"`) {
