@@ -216,7 +216,7 @@ quoting them.
 
 ## 1. Sealing throughput and peak memory
 
-One case with two attachments of random bytes, 64 MiB and $BIG
+One case with two attachments of random bytes, 64 MiB and ${BIG/iB/ iB}
 ($(mib $((BIG_BYTES / 1024))) MiB in all), one passphrase reader (scrypt work
 factor 18). The inputs are in the page cache (generated just before); neither
 tool syncs its output to disk. \`age\` encrypts the same two files to a
