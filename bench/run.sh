@@ -216,7 +216,7 @@ quoting them.
 
 ## 1. Sealing throughput and peak memory
 
-One case with two attachments of random bytes, 64 MiB and ${BIG/iB/ iB}
+One case with two attachments of random bytes, 64 MiB and $(echo "$BIG" | sed "s/\([KMG]iB\)/ \1/")
 ($(mib $((BIG_BYTES / 1024))) MiB in all), one passphrase reader (scrypt work
 factor 18). The inputs are in the page cache (generated just before); neither
 tool syncs its output to disk. \`age\` encrypts the same two files to a
