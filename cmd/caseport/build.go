@@ -19,7 +19,7 @@ import (
 func init() {
 	register(&command{
 		name:    "build",
-		usage:   "DIR... -o OUT [--single-file] [--max-inline SIZE] [--passphrase-file F] [--allow-weak-passphrase] [-j N] [--timings]",
+		usage:   "DIR... -o OUT [--single-file] [--max-inline SIZE] [--passphrase-file F] [--allow-weak-passphrase] [--allow-placeholders] [-j N] [--timings]",
 		summary: "build the sealed portal of a case: a folder, or one HTML file",
 		order:   30,
 		run:     runBuild,
@@ -34,6 +34,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	maxInline := fs.String("max-inline", "50MiB", "with --single-file: the largest attachment to include (\"none\" for no limit)")
 	passFile := fs.String("passphrase-file", "", "a TOML file of reader = \"passphrase\" lines, instead of generated passphrases")
 	allowWeak := fs.Bool("allow-weak-passphrase", false, "accept a given passphrase that caseport finds weak")
+	allowPlaceholders := fs.Bool("allow-placeholders", false, "build although values marked FILL IN by caseport new remain")
 	jobs := fs.Int("j", 0, "with several cases: how many to build at once (default: one per core)")
 	timings := fs.Bool("timings", false, "print how long each step of each build took")
 	pos, err := parseInterspersed(fs, args)
@@ -44,7 +45,8 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	opt := site.Options{SingleFile: *single, AllowWeak: *allowWeak, Passphrase: os.Getenv("CASEPORT_PASSPHRASE")}
+	opt := site.Options{SingleFile: *single, AllowWeak: *allowWeak, AllowPlaceholders: *allowPlaceholders,
+		Passphrase: os.Getenv("CASEPORT_PASSPHRASE"), ThemesDir: os.Getenv(ThemesEnv)}
 	if opt.MaxInline, err = parseSize(*maxInline); err != nil {
 		fmt.Fprintf(stderr, "caseport build: --max-inline: %v\n", err)
 		return exitUsage

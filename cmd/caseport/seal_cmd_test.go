@@ -231,3 +231,59 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestBuildRefusesPlaceholders: a case straight from "new" loads, but its
+// "FILL IN" values must not reach a doctor unless the coordinator insists.
+func TestBuildRefusesPlaceholders(t *testing.T) {
+	needBundle(t)
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("CASEPORT_PASSPHRASE", "")
+	dir := filepath.Join(t.TempDir(), "stomach-2026-002")
+	if code, _, errs := runCmd("new", dir); code != exitOK {
+		t.Fatal(errs)
+	}
+	out := filepath.Join(t.TempDir(), "portal")
+	code, _, stderr := runCmd("build", dir, "-o", out)
+	if code != exitFail || !strings.Contains(stderr, `case.toml:21: title: still marked "FILL IN"`) || !strings.Contains(stderr, "--allow-placeholders") {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a refused build wrote %s", out)
+	}
+	if code, _, stderr := runCmd("build", dir, "-o", out, "--allow-placeholders"); code != exitOK {
+		t.Fatalf("--allow-placeholders: exit %d: %s", code, stderr)
+	}
+}
+
+// TestBuildWithThemesDir: the coordinator's own theme, from $CASEPORT_THEMES
+// as in serve, is the one sealed into the portal.
+func TestBuildWithThemesDir(t *testing.T) {
+	needBundle(t)
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("CASEPORT_PASSPHRASE", cmdPassphrase)
+	themesDir := t.TempDir()
+	os.MkdirAll(filepath.Join(themesDir, "clinic"), 0o755)
+	os.WriteFile(filepath.Join(themesDir, "clinic", "style.css"), []byte(":root { --accent: #123456; } /* clinic theme marker */\n"), 0o644)
+	t.Setenv(ThemesEnv, themesDir)
+	dir := copyValid(t)
+	edit(t, dir, `language = "en"`, "language = \"en\"\ntheme = \"clinic\"")
+	out := filepath.Join(t.TempDir(), "portal")
+	if code, _, stderr := runCmd("build", dir, "-o", out); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	opened := filepath.Join(t.TempDir(), "o")
+	if code, _, stderr := runCmd("open", out, "-o", opened); code != exitOK {
+		t.Fatalf("open: %s", stderr)
+	}
+	var css []byte
+	filepath.WalkDir(opened, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".css") {
+			b, _ := os.ReadFile(p)
+			css = append(css, b...)
+		}
+		return nil
+	})
+	if !bytes.Contains(css, []byte("clinic theme marker")) {
+		t.Errorf("the portal's stylesheets lack the clinic theme")
+	}
+}

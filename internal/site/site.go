@@ -19,6 +19,7 @@ import (
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/render"
+	"github.com/caseport/caseport/internal/scaffold"
 	"github.com/caseport/caseport/internal/seal"
 )
 
@@ -45,6 +46,10 @@ type Options struct {
 	Store *keystore.Store
 	// WorkFactor is seal.Options.WorkFactor; only tests lower it.
 	WorkFactor int
+	// AllowPlaceholders builds a case that still holds what "caseport new"
+	// marked to replace; without it such a case is refused, since the doctor
+	// would read the placeholders.
+	AllowPlaceholders bool
 	// ThemesDir is render.Options.ThemesDir: a folder of the coordinator's
 	// own themes, beside the built-in ones.
 	ThemesDir string
@@ -139,6 +144,15 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	}
 	if err := checkOut(c.Dir, outAbs, opt.SingleFile); err != nil {
 		return nil, err
+	}
+	if !opt.AllowPlaceholders {
+		left, err := scaffold.Leftovers(c.Dir)
+		if err != nil {
+			return nil, err
+		}
+		if len(left) > 0 {
+			return nil, fmt.Errorf("%w\nReplace them, or build anyway with --allow-placeholders", &casedir.Problems{Dir: c.Dir, List: left})
+		}
 	}
 
 	var tm Timings
