@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"filippo.io/age"
@@ -145,7 +144,7 @@ func TestOpenPrompt(t *testing.T) {
 	cmd := exec.Command("script", "-qec", bin+" open "+portalPath+" -o "+dir, "/dev/null")
 	cmd.Env = append(os.Environ(), "CASEPORT_PASSPHRASE=")
 	stdin, _ := cmd.StdinPipe()
-	out := &syncBuffer{}
+	out := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -212,24 +211,6 @@ func TestParseSize(t *testing.T) {
 			t.Errorf("parseSize(%q) accepted", s)
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe to read while a command writes it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestBuildRefusesPlaceholders: a case straight from "new" loads, but its

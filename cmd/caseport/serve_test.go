@@ -102,46 +102,13 @@ func TestServeRealLoader(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "case")
 	copyDir(t, "../../internal/casedir/testdata/valid", dir)
 
-	var out, errb lockedBuffer
-	done := make(chan int, 1)
-	go func() { done <- run([]string{"serve", dir, "--addr", "127.0.0.1:0"}, &out, &errb) }()
+	url, out, stop := startServe(t, dir, "--addr", "127.0.0.1:0")
 
-	urlRe := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
-	var url string
-	deadline := time.Now().Add(15 * time.Second)
-	for url == "" {
-		select {
-		case code := <-done:
-			t.Fatalf("serve exited %d early:\n%s\n%s", code, out.String(), errb.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not print its URL:\n%s\n%s", out.String(), errb.String())
-		}
-		url = urlRe.FindString(out.String())
-		time.Sleep(10 * time.Millisecond)
-	}
-	stopped := false
-	defer func() {
-		if !stopped {
-			syscall.Kill(os.Getpid(), syscall.SIGINT)
-			<-done
-		}
-	}()
-
-	getBody := func() string {
-		resp, err := http.Get(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return string(b)
-	}
 	waitBody := func(what string, ok func(string) bool) string {
 		deadline := time.Now().Add(15 * time.Second)
 		for {
-			b := getBody()
+			_, page := httpGet(t, url)
+			b := string(page)
 			if ok(b) {
 				return b
 			}
@@ -175,15 +142,8 @@ func TestServeRealLoader(t *testing.T) {
 	}
 	waitBody("recovery", func(b string) bool { return !strings.Contains(b, `id="caseport-error"`) })
 
-	syscall.Kill(os.Getpid(), syscall.SIGINT)
-	select {
-	case code := <-done:
-		stopped = true
-		if code != exitOK {
-			t.Errorf("exit %d after SIGINT:\n%s", code, errb.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop on SIGINT")
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d after SIGINT:\n%s", code, out.String())
 	}
 	if !strings.Contains(out.String(), "Stopping the preview.") {
 		t.Errorf("log:\n%s", out.String())
