@@ -52,12 +52,14 @@ type problemJSON struct {
 	Line    int    `json:"line,omitempty"`
 	Key     string `json:"key,omitempty"`
 	Message string `json:"message"`
+	Column  int    `json:"column,omitempty"`
+	Excerpt string `json:"excerpt,omitempty"`
 }
 
 func toJSON(ps []casedir.Problem) []problemJSON {
 	out := []problemJSON{}
 	for _, p := range ps {
-		out = append(out, problemJSON{p.File, p.Line, p.Key, p.Message})
+		out = append(out, problemJSON{p.File, p.Line, p.Key, p.Message, p.Column, p.Excerpt})
 	}
 	return out
 }
@@ -164,7 +166,7 @@ func printCheck(w io.Writer, r *checkReport) {
 		}
 		fmt.Fprintf(w, "\n%s (%d):\n", heading, len(ps))
 		for _, p := range ps {
-			fmt.Fprintf(w, "  %s\n", casedir.Problem{File: p.File, Line: p.Line, Key: p.Key, Message: p.Message})
+			fmt.Fprintf(w, "  %s\n", casedir.Problem{File: p.File, Line: p.Line, Key: p.Key, Message: p.Message, Column: p.Column, Excerpt: p.Excerpt})
 		}
 	}
 	printProblems("Errors", r.Errors)

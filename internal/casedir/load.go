@@ -231,13 +231,7 @@ func (l *loader) decodeCase(c *Case, src string) {
 	if _, err := toml.Decode(src, &raw); err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			msg := pe.Message
-			if pe.Usage != "" {
-				msg += " (" + strings.TrimSpace(strings.SplitN(pe.Usage, "\n", 2)[0]) + ")"
-			}
-			key := indexedKey(scanKeyLines(src), pe.LastKey, pe.Position.Line)
-			l.problems = append(l.problems, Problem{File: caseFile, Line: pe.Position.Line, Key: key,
-				Message: "TOML syntax: " + msg})
+			l.problems = append(l.problems, syntaxProblem(src, pe))
 		} else {
 			l.problems = append(l.problems, Problem{File: caseFile, Message: "TOML syntax: " + err.Error()})
 		}
