@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -17,7 +16,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/caseport/caseport/content"
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/portal"
@@ -25,8 +23,8 @@ import (
 	"github.com/caseport/caseport/internal/render"
 	"github.com/caseport/caseport/internal/seal"
 	"github.com/caseport/caseport/internal/site"
-	"github.com/caseport/caseport/templates"
-	"github.com/caseport/caseport/themes"
+	"github.com/caseport/caseport/internal/source"
+	"github.com/caseport/caseport/internal/unlockpage"
 )
 
 func init() {
@@ -49,38 +47,13 @@ const ThemesEnv = "CASEPORT_THEMES"
 // and are watched, for whoever edits the portal's layouts, styles or texts.
 const SourceEnv = "CASEPORT_SOURCE"
 
-// useSourceTree reads templates, themes and content from the source tree
-// root and returns the folders to watch.
-func useSourceTree(root string) ([]string, error) {
-	var dirs []string
-	for _, sub := range []struct {
-		name string
-		use  func(fs.FS)
-	}{{"templates", templates.UseDir}, {"themes", themes.UseDir}, {"content", content.UseDir}} {
-		dir := filepath.Join(root, sub.name)
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return nil, fmt.Errorf("%s has no %s folder: give the root of a caseport source tree", root, sub.name)
-		}
-		sub.use(os.DirFS(dir))
-		dirs = append(dirs, dir)
+// previewRenderer renders as "caseport build" does, with the themes of
+// $CASEPORT_THEMES when set and caseport's own files from files.
+func previewRenderer(files source.Files) func(*casedir.Case) (*portal.Tree, error) {
+	themesDir := os.Getenv(ThemesEnv)
+	return func(c *casedir.Case) (*portal.Tree, error) {
+		return render.Render(c, render.Options{ThemesDir: themesDir, Files: files})
 	}
-	return dirs, nil
-}
-
-// previewPipeline is what the preview builds on each save; tests replace
-// the renderer.
-var previewPipeline = struct {
-	load   func(dir string) (*casedir.Case, error)
-	render func(*casedir.Case) (*portal.Tree, error)
-}{
-	load:   casedir.Load,
-	render: renderForPreview,
-}
-
-// renderForPreview renders as "caseport build" does, with the themes of
-// $CASEPORT_THEMES when set.
-func renderForPreview(c *casedir.Case) (*portal.Tree, error) {
-	return render.Render(c, render.Options{ThemesDir: os.Getenv(ThemesEnv)})
 }
 
 func runServe(args []string, stdout, stderr io.Writer) int {
@@ -115,23 +88,25 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		Dir:      dir,
 		Addr:     *addr,
 		Public:   *public,
-		Load:     previewPipeline.load,
-		Render:   previewPipeline.render,
+		Load:     casedir.Load,
 		Problems: caseProblems,
 		Log:      stdout,
 	}
 	if d := os.Getenv(ThemesEnv); d != "" {
 		opt.WatchDirs = append(opt.WatchDirs, d)
 	}
+	var files source.Files // caseport's own: the binary's, or a source tree's
 	if src := os.Getenv(SourceEnv); src != "" {
-		dirs, err := useSourceTree(src)
-		if err != nil {
+		var dirs []string
+		var err error
+		if files, dirs, err = source.Dir(src); err != nil {
 			fmt.Fprintf(stderr, "caseport serve: %s: %v\n", SourceEnv, err)
 			return exitUsage
 		}
 		opt.WatchDirs = append(opt.WatchDirs, dirs...)
 		fmt.Fprintf(stdout, "Templates, themes and content from %s, watched.\n", src)
 	}
+	opt.Render = previewRenderer(files)
 	if *sealed {
 		store, err := keystore.DefaultStore()
 		if err != nil {
@@ -144,7 +119,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 			return exitFail
 		}
 		defer os.RemoveAll(tmp)
-		sp := &sealedPreview{dir: tmp, store: store, log: stdout}
+		sp := &sealedPreview{dir: tmp, store: store, log: stdout, files: files}
 		opt.Seal = sp.seal
 	}
 	s, err := preview.New(opt)
@@ -218,6 +193,7 @@ type sealedPreview struct {
 	dir   string // the temporary folder of the builds
 	store *keystore.Store
 	log   io.Writer
+	files source.Files // the unlock page's parts: read again at each seal
 
 	n       int
 	folders []string // the last builds, newest last
@@ -234,9 +210,13 @@ func (p *sealedPreview) seal(c *casedir.Case, t *portal.Tree) (*portal.Tree, str
 	if err != nil {
 		return nil, "", err
 	}
+	page, err := unlockpage.Load(p.files, t.Lang)
+	if err != nil {
+		return nil, "", err
+	}
 	p.n++
 	out := filepath.Join(p.dir, strconv.Itoa(p.n))
-	if _, err := seal.Seal(t, readers, out, seal.Options{Reuse: &p.reuse}); err != nil {
+	if _, err := seal.Seal(t, readers, out, seal.Options{Reuse: &p.reuse, Unlock: page}); err != nil {
 		os.RemoveAll(out)
 		return nil, "", err
 	}

@@ -20,12 +20,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/caseport/caseport/content"
 	"github.com/caseport/caseport/internal/browsertest"
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/seal"
-	"github.com/caseport/caseport/templates"
 	"github.com/caseport/caseport/themes"
 )
 
@@ -98,7 +96,6 @@ func copyDir(t *testing.T, from, to string) {
 // case: the real loader's problems reach the overlay with file, line and
 // key, and SIGINT stops the server cleanly.
 func TestServeRealLoader(t *testing.T) {
-	stubRender(t)
 	dir := filepath.Join(t.TempDir(), "case")
 	copyDir(t, "../../internal/casedir/testdata/valid", dir)
 
@@ -247,7 +244,6 @@ var manifestRe = regexp.MustCompile(`"manifest":"([a-z2-7]{26})"`)
 // the portal seal.Open decrypts with the key store's passphrase, and a save
 // seals a new build.
 func TestServeSealed(t *testing.T) {
-	stubRender(t)
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
@@ -374,21 +370,12 @@ func TestServeSealed(t *testing.T) {
 	}
 }
 
-// stubRender makes sure the command runs the real renderer.
-func stubRender(t *testing.T) {
-	t.Helper()
-	if previewPipeline.render == nil {
-		t.Fatal("the preview has no renderer")
-	}
-}
-
 // TestServeBrowser opens the preview of the loader's valid case in
 // Chromium: the page's own CSP lets the reload script run (it connects to
 // the event stream), and a save to questions.md reaches the page by itself.
 func TestServeBrowser(t *testing.T) {
 	b := browsertest.New(t)
 	t.Cleanup(func() { chromedp.Cancel(b.Ctx) })
-	stubRender(t)
 	dir := filepath.Join(t.TempDir(), "case")
 	copyDir(t, "../../internal/casedir/testdata/valid", dir)
 	url, _, _ := startServe(t, dir, "--addr", "127.0.0.1:0")
@@ -484,11 +471,6 @@ func TestServeSourceTree(t *testing.T) {
 		}
 	}
 	t.Setenv(SourceEnv, root)
-	t.Cleanup(func() { // later tests read the binary's own copies again
-		templates.UseDir(embeddedTemplates)
-		themes.UseDir(embeddedThemes)
-		content.UseDir(embeddedContent)
-	})
 	dir := filepath.Join(t.TempDir(), "case")
 	copyDir(t, "../../internal/casedir/testdata/valid", dir)
 	url, _, _ := startServe(t, dir, "--addr", "127.0.0.1:0")
@@ -525,9 +507,3 @@ func TestServeSourceTree(t *testing.T) {
 	edit("content/notice/en.md", "emergency", "emergency (edited notice marker)")
 	waitFor("edited notice marker")
 }
-
-var (
-	embeddedTemplates = templates.FS
-	embeddedThemes    = themes.FS
-	embeddedContent   = content.FS
-)

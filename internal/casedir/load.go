@@ -194,12 +194,7 @@ func (l *loader) readText(name string, required bool) (string, bool) {
 	return strings.TrimPrefix(string(b), "\ufeff"), true
 }
 
-var (
-	idPattern     = regexp.MustCompile(`^[a-z0-9-]{3,64}$`)
-	readerPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
-	themePattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
-	langPattern   = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
-)
+var readerPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
 
 // The enumerations of the case format.
 var (

@@ -33,6 +33,7 @@ import (
 
 	"filippo.io/age"
 	"github.com/caseport/caseport/internal/portal"
+	"github.com/caseport/caseport/internal/unlockpage"
 )
 
 // Format is the version of the sealed portal format this package writes.
@@ -77,6 +78,9 @@ type Options struct {
 	// Reuse, for previews only, keeps the portal identity, key slots and
 	// unchanged attachments' payloads from the previous Seal with it.
 	Reuse *Reuse
+	// Unlock is the unlock page to write, in its own language; nil means
+	// the page of the tree's language from the files built into caseport.
+	Unlock *unlockpage.Page
 }
 
 // Omitted is an attachment left out of a single-file portal, as listed in
@@ -195,9 +199,11 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 	}
 	// Load the unlock page first: a binary built without the browser bundle
 	// should fail before minutes of sealing.
-	assets, err := loadAssets(tree.Lang)
-	if err != nil {
-		return nil, err
+	page := opt.Unlock
+	if page == nil {
+		if page, err = unlockpage.Embedded(tree.Lang); err != nil {
+			return nil, err
+		}
 	}
 
 	var identity *age.HybridIdentity
@@ -366,9 +372,9 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 	}
 	sort.Strings(ids) // the order of the inlined payloads says nothing
 	if opt.SingleFile {
-		err = writeShellFile(out, assets, tree.Lang, pj, payloadDir, ids)
+		err = page.Write(out, pj, payloadDir, ids)
 	} else {
-		err = writeShellFile(filepath.Join(out, "index.html"), assets, tree.Lang, pj, "", nil)
+		err = page.Write(filepath.Join(out, "index.html"), pj, "", nil)
 	}
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/casedir"
+	"github.com/caseport/caseport/internal/unlockpage"
 )
 
 // Many is the outcome of one case of BuildMany.
@@ -32,6 +33,10 @@ type Many struct {
 func BuildMany(caseDirs []string, outDir string, workers int, opt Options) []Many {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.unlock == nil {
+		// One load of the unlock page per language for all the cases.
+		opt.unlock = &unlockpage.Cache{Files: opt.Files}
 	}
 	res := make([]Many, len(caseDirs))
 	cases := make([]*casedir.Case, len(caseDirs))

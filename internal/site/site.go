@@ -18,9 +18,12 @@ import (
 
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/keystore"
+	"github.com/caseport/caseport/internal/portal"
 	"github.com/caseport/caseport/internal/render"
 	"github.com/caseport/caseport/internal/scaffold"
 	"github.com/caseport/caseport/internal/seal"
+	"github.com/caseport/caseport/internal/source"
+	"github.com/caseport/caseport/internal/unlockpage"
 )
 
 // DefaultReader is the reader of a case without [[readers]].
@@ -53,6 +56,17 @@ type Options struct {
 	// ThemesDir is render.Options.ThemesDir: a folder of the coordinator's
 	// own themes, beside the built-in ones.
 	ThemesDir string
+	// Files are the layouts, themes and texts to render and seal with; the
+	// zero value means the ones built into caseport.
+	Files source.Files
+
+	// unlock keeps the unlock page of each language across the builds of
+	// BuildMany; nil loads it afresh.
+	unlock *unlockpage.Cache
+	// render and seal are render.Render and seal.Seal when nil; tests make
+	// a build fail mid-way with others.
+	render func(*casedir.Case, render.Options) (*portal.Tree, error)
+	seal   func(*portal.Tree, []seal.Reader, string, seal.Options) (*seal.Result, error)
 }
 
 // How a reader's key was chosen.
@@ -104,14 +118,6 @@ type Timings struct {
 
 // Total is the sum of the steps.
 func (t Timings) Total() time.Duration { return t.Load + t.Keys + t.Render + t.Seal + t.Write }
-
-// renderCase renders a loaded case into a portal tree. It is a variable so
-// that the renderer (internal/render) is wired in one place, and tests can
-// make a build fail mid-way.
-var renderCase = render.Render
-
-// sealTree seals a tree; a variable so tests can make sealing fail.
-var sealTree = seal.Seal
 
 // Build loads the case in caseDir, renders and seals it, and replaces out
 // with the new portal (a folder, or with opt.SingleFile an HTML file). out
@@ -169,9 +175,24 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	res.Out = outAbs
 	lap(&tm.Keys)
 
-	tree, err := renderCase(c, render.Options{ThemesDir: opt.ThemesDir})
+	renderCase, sealTree := opt.render, opt.seal
+	if renderCase == nil {
+		renderCase = render.Render
+	}
+	if sealTree == nil {
+		sealTree = seal.Seal
+	}
+	tree, err := renderCase(c, render.Options{ThemesDir: opt.ThemesDir, Files: opt.Files})
 	if err != nil {
 		return nil, fmt.Errorf("rendering case %s: %w", c.ID, err)
+	}
+	unlock := opt.unlock
+	if unlock == nil {
+		unlock = &unlockpage.Cache{Files: opt.Files}
+	}
+	page, err := unlock.Page(tree.Lang)
+	if err != nil {
+		return nil, err
 	}
 	lap(&tm.Render)
 
@@ -179,7 +200,7 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("writing the portal: %w", err)
 	}
-	sopt := seal.Options{SingleFile: opt.SingleFile, MaxInline: opt.MaxInline, WorkFactor: opt.WorkFactor}
+	sopt := seal.Options{SingleFile: opt.SingleFile, MaxInline: opt.MaxInline, WorkFactor: opt.WorkFactor, Unlock: page}
 	var tmp string
 	if opt.SingleFile {
 		tmp = filepath.Join(parent, "."+base+".tmp-"+random())
