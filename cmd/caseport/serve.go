@@ -234,67 +234,31 @@ func (p *sealedPreview) seal(c *casedir.Case, t *portal.Tree) (*portal.Tree, str
 	return st, out, nil
 }
 
-// readers gives each reader of c its key: its age recipient, or its
-// passphrase from the key store. Missing passphrases are generated and
-// saved, as "caseport build" does, so the build that follows keeps them;
-// they are shown once. The readers are named whenever they change.
+// readers gives each reader of c its key as "caseport build" does
+// (site.ChooseKeys), and saves the key store at once, so the build that
+// follows keeps the passphrases; generated ones are shown once. The
+// readers are named whenever they change.
 func (p *sealedPreview) readers(c *casedir.Case) ([]seal.Reader, error) {
-	list := c.Readers
-	if len(list) == 0 {
-		list = []casedir.Reader{{Name: site.DefaultReader}}
+	keys, err := site.ChooseKeys(c, site.Options{Store: p.store})
+	if err != nil {
+		return nil, err
 	}
-	var names []string
-	for _, r := range list {
-		if r.Recipient == "" {
-			names = append(names, r.Name)
-		}
+	if err := keys.Save(); err != nil {
+		return nil, err
 	}
-	var pass map[string]string
-	var created []string
-	if len(names) > 0 {
-		if rel, err := filepath.Rel(c.Dir, p.store.Dir); err == nil && !strings.HasPrefix(rel, "..") {
-			return nil, fmt.Errorf("the key store %s is inside the case folder %s: passphrases must never be kept with the case", p.store.Dir, c.Dir)
-		}
-		var err error
-		if pass, created, err = p.store.Passphrases(c.ID, names); err != nil {
-			return nil, err
-		}
-		if len(created) > 0 {
-			// Keep the passphrases the store had for readers no longer in
-			// the case: a preview must not drop what a build relies on.
-			old, err := p.store.Load(c.ID)
-			if err != nil {
-				return nil, err
-			}
-			for k, v := range old {
-				if _, ok := pass[k]; !ok {
-					pass[k] = v
-				}
-			}
-			if err := p.store.Save(c.ID, pass); err != nil {
-				return nil, err
-			}
-		}
-	}
-	var out []seal.Reader
 	var all []string
-	for _, r := range list {
+	for _, r := range keys.Chosen {
 		all = append(all, r.Name)
-		if r.Recipient != "" {
-			out = append(out, seal.Reader{Name: r.Name, Recipient: r.Recipient})
-		} else {
-			out = append(out, seal.Reader{Name: r.Name, Passphrase: pass[r.Name]})
+		if r.Key == site.KeyGenerated {
+			fmt.Fprintf(p.log, "New passphrase for reader %s, shown only this once (saved in the key store): %s\n", r.Name, r.Passphrase)
 		}
-	}
-	for _, n := range created {
-		fmt.Fprintf(p.log, "New passphrase for reader %s, shown only this once (saved in the key store): %s\n", n, pass[n])
 	}
 	line := fmt.Sprintf("Sealed preview for readers %s; their passphrases are in the key store %s", strings.Join(all, ", "), p.store.Path(c.ID))
 	if line != p.told {
 		fmt.Fprintln(p.log, line)
 		p.told = line
 	}
-	return out, nil
+	return keys.Readers, nil
 }
 
 // sealedTree reads a sealed portal folder back as the tree to serve: its

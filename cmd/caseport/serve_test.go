@@ -24,6 +24,7 @@ import (
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/seal"
+	"github.com/caseport/caseport/internal/site"
 	"github.com/caseport/caseport/themes"
 )
 
@@ -506,4 +507,35 @@ func TestServeSourceTree(t *testing.T) {
 	waitFor("edited layout marker")
 	edit("content/notice/en.md", "emergency", "emergency (edited notice marker)")
 	waitFor("edited notice marker")
+}
+
+// TestSealedPreviewChoosesKeysAsBuild: serve --sealed gives a reader the
+// passphrase "caseport build" then finds in the key store, and drops a
+// removed reader's passphrase as build does.
+func TestSealedPreviewChoosesKeysAsBuild(t *testing.T) {
+	store := &keystore.Store{Dir: filepath.Join(t.TempDir(), "keys")}
+	c := &casedir.Case{ID: "serve-keys", Dir: t.TempDir(), Readers: []casedir.Reader{{Name: "ana"}, {Name: "ben"}}}
+	var log bytes.Buffer
+	p := &sealedPreview{store: store, log: &log}
+	readers, err := p.readers(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "New passphrase for reader ana") || !strings.Contains(log.String(), readers[0].Passphrase) {
+		t.Errorf("the generated passphrases were not shown:\n%s", log.String())
+	}
+	keys, err := site.ChooseKeys(c, site.Options{Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keys.Chosen[0].Key != site.KeyStored || keys.Readers[0].Passphrase != readers[0].Passphrase || keys.Readers[1].Passphrase != readers[1].Passphrase {
+		t.Errorf("build after the preview: %+v; want the preview's passphrases, stored", keys.Chosen)
+	}
+	c.Readers = c.Readers[:1]
+	if _, err := p.readers(c); err != nil {
+		t.Fatal(err)
+	}
+	if stored, err := store.Load(c.ID); err != nil || len(stored) != 1 || stored["ana"] != readers[0].Passphrase {
+		t.Errorf("after ben left the preview's store holds %v (%v); want ana's passphrase only", stored, err)
+	}
 }

@@ -12,7 +12,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -168,11 +167,11 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 		*d += now.Sub(step)
 		step = now
 	}
-	readers, res, store, pass, err := chooseKeys(c, opt)
+	keys, err := ChooseKeys(c, opt)
 	if err != nil {
 		return nil, err
 	}
-	res.Out = outAbs
+	res := &Result{Out: outAbs, Readers: keys.Chosen, StorePath: keys.StorePath}
 	lap(&tm.Keys)
 
 	renderCase, sealTree := opt.render, opt.seal
@@ -213,7 +212,7 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 			return nil, fmt.Errorf("writing the portal: %w", err)
 		}
 	}
-	sres, err := sealTree(tree, readers, tmp, sopt)
+	sres, err := sealTree(tree, keys.Readers, tmp, sopt)
 	if err == nil {
 		lap(&tm.Seal)
 		tm.Seal -= sres.Timings.Shell
@@ -227,119 +226,12 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	}
 	res.Omitted = sres.Omitted
 
-	if store != nil {
-		if err := store.Save(c.ID, pass); err != nil {
-			return res, fmt.Errorf("the portal is written, but the key store was not updated (%w): keep the passphrases shown now; the next build would make new ones", err)
-		}
+	if err := keys.Save(); err != nil {
+		return res, fmt.Errorf("the portal is written, but the key store was not updated (%w): keep the passphrases shown now; the next build would make new ones", err)
 	}
 	lap(&tm.Write)
 	res.Timings = tm
 	return res, nil
-}
-
-// chooseKeys gives each reader of c a key: a recipient, a passphrase the
-// user gave, or one from the key store (kept or new). It returns the
-// store and its new content when the store is to be saved.
-func chooseKeys(c *casedir.Case, opt Options) ([]seal.Reader, *Result, *keystore.Store, map[string]string, error) {
-	list := c.Readers
-	if len(list) == 0 {
-		list = []casedir.Reader{{Name: DefaultReader}}
-	}
-	known := map[string]bool{}
-	var withPass []string
-	for _, r := range list {
-		known[r.Name] = true
-		if r.Recipient == "" {
-			withPass = append(withPass, r.Name)
-		}
-	}
-	var unknown []string
-	for n := range opt.Passphrases {
-		if !known[n] {
-			unknown = append(unknown, n)
-		}
-	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		names := make([]string, 0, len(list))
-		for _, r := range list {
-			names = append(names, r.Name)
-		}
-		return nil, nil, nil, nil, fmt.Errorf("the passphrase file names readers the case does not have: %s (the case's readers: %s)",
-			strings.Join(unknown, ", "), strings.Join(names, ", "))
-	}
-	given := map[string]string{}
-	for n, p := range opt.Passphrases {
-		given[n] = p
-	}
-	if opt.Passphrase != "" {
-		if len(withPass) != 1 {
-			return nil, nil, nil, nil, fmt.Errorf("CASEPORT_PASSPHRASE is for a case with one reader; case %s has %d readers with passphrases: use --passphrase-file", c.ID, len(withPass))
-		}
-		given[withPass[0]] = opt.Passphrase
-	}
-	if !opt.AllowWeak {
-		for _, n := range withPass {
-			if p, ok := given[n]; ok {
-				if err := keystore.Strength(p); err != nil {
-					return nil, nil, nil, nil, fmt.Errorf("reader %q: %w (or build with --allow-weak-passphrase)", n, err)
-				}
-			}
-		}
-	}
-
-	var fromStore []string
-	for _, n := range withPass {
-		if _, ok := given[n]; !ok {
-			fromStore = append(fromStore, n)
-		}
-	}
-	res := &Result{}
-	var store *keystore.Store
-	var stored map[string]string
-	created := map[string]bool{}
-	if len(fromStore) > 0 {
-		store = opt.Store
-		if store == nil {
-			var err error
-			if store, err = keystore.DefaultStore(); err != nil {
-				return nil, nil, nil, nil, err
-			}
-		}
-		if inside(c.Dir, store.Dir) {
-			return nil, nil, nil, nil, fmt.Errorf("the key store %s is inside the case folder %s: passphrases must never be kept with the case", store.Dir, c.Dir)
-		}
-		var news []string
-		var err error
-		if stored, news, err = store.Passphrases(c.ID, fromStore); err != nil {
-			return nil, nil, nil, nil, err
-		}
-		for _, n := range news {
-			created[n] = true
-		}
-		res.StorePath = store.Path(c.ID)
-	}
-
-	var readers []seal.Reader
-	for _, r := range list {
-		switch {
-		case r.Recipient != "":
-			readers = append(readers, seal.Reader{Name: r.Name, Recipient: r.Recipient})
-			res.Readers = append(res.Readers, Reader{Name: r.Name, Key: KeyRecipient})
-		case given[r.Name] != "":
-			readers = append(readers, seal.Reader{Name: r.Name, Passphrase: given[r.Name]})
-			res.Readers = append(res.Readers, Reader{Name: r.Name, Key: KeyGiven})
-		default:
-			p := stored[r.Name]
-			readers = append(readers, seal.Reader{Name: r.Name, Passphrase: p})
-			if created[r.Name] {
-				res.Readers = append(res.Readers, Reader{Name: r.Name, Key: KeyGenerated, Passphrase: p})
-			} else {
-				res.Readers = append(res.Readers, Reader{Name: r.Name, Key: KeyStored})
-			}
-		}
-	}
-	return readers, res, store, stored, nil
 }
 
 // checkOut refuses an output that would replace something other than a
