@@ -54,6 +54,9 @@ func LoadWith(dir string, opt Options) (*Case, error) {
 		return nil, &Problems{Dir: dir, List: errs}
 	}
 	c.Warnings = l.warnings()
+	if c.Placeholders, err = placeholders(c, l.caseTOML, l.lines); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -64,6 +67,7 @@ type loader struct {
 	today   Date
 
 	file     string // the file being read, for problems
+	caseTOML string // the text of case.toml
 	lines    keyLines
 	problems []Problem
 
@@ -121,6 +125,7 @@ func (l *loader) load() (*Case, error) {
 	l.file = caseFile
 	src, ok := l.readText(caseFile, true)
 	if ok {
+		l.caseTOML = src
 		l.decodeCase(c, src)
 	}
 	l.file = ""

@@ -24,8 +24,9 @@ import (
 )
 
 // Placeholder begins every value of the skeleton that the coordinator must
-// replace, so that a forgotten one is easy to find (and to warn about).
-const Placeholder = "FILL IN"
+// replace, so that a forgotten one is easy to find: the loader reports each
+// one left (casedir.Case.Placeholders).
+const Placeholder = casedir.Placeholder
 
 // Folders are the sub-folders a new case gets, so the coordinator knows where
 // to put each kind of file.

@@ -19,7 +19,6 @@ import (
 	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/portal"
 	"github.com/caseport/caseport/internal/render"
-	"github.com/caseport/caseport/internal/scaffold"
 	"github.com/caseport/caseport/internal/seal"
 	"github.com/caseport/caseport/internal/source"
 	"github.com/caseport/caseport/internal/unlockpage"
@@ -150,14 +149,8 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	if err := checkOut(c.Dir, outAbs, opt.SingleFile); err != nil {
 		return nil, err
 	}
-	if !opt.AllowPlaceholders {
-		left, err := scaffold.Leftovers(c.Dir)
-		if err != nil {
-			return nil, err
-		}
-		if len(left) > 0 {
-			return nil, fmt.Errorf("%w\nReplace them, or build anyway with --allow-placeholders", &casedir.Problems{Dir: c.Dir, List: left})
-		}
+	if !opt.AllowPlaceholders && len(c.Placeholders) > 0 {
+		return nil, fmt.Errorf("%w\nReplace them, or build anyway with --allow-placeholders", &casedir.Problems{Dir: c.Dir, List: c.Placeholders})
 	}
 
 	var tm Timings
