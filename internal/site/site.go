@@ -211,7 +211,7 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 		tm.Seal -= sres.Timings.Shell
 		tm.Write += sres.Timings.Shell
 		tm.Slots, tm.Payloads = sres.Timings.Slots, sres.Timings.Payloads
-		err = swap(tmp, outAbs, opt.SingleFile)
+		err = swap(tmp, outAbs, opt.SingleFile, os.Rename)
 	}
 	if err != nil {
 		os.RemoveAll(tmp)
@@ -282,20 +282,23 @@ func isPortalShell(p string) bool {
 	return bytes.Contains(head[:n], []byte(`id="caseport-sealed"`))
 }
 
-// swap puts the sealed portal at tmp in place of out.
-func swap(tmp, out string, single bool) error {
+// swap puts the sealed portal at tmp in place of out, with rename
+// (os.Rename; tests make it fail). A folder is moved aside first and moved
+// back if the new one cannot take its place, so out is never missing a
+// portal that was there.
+func swap(tmp, out string, single bool, rename func(from, to string) error) error {
 	if single {
-		return os.Rename(tmp, out)
+		return rename(tmp, out)
 	}
 	if _, err := os.Stat(out); errors.Is(err, os.ErrNotExist) {
-		return os.Rename(tmp, out)
+		return rename(tmp, out)
 	}
 	old := filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".old-"+random())
-	if err := os.Rename(out, old); err != nil {
+	if err := rename(out, old); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, out); err != nil {
-		if rerr := os.Rename(old, out); rerr != nil {
+	if err := rename(tmp, out); err != nil {
+		if rerr := rename(old, out); rerr != nil {
 			return fmt.Errorf("%w; the previous portal is at %s", err, old)
 		}
 		return err
