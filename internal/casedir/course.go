@@ -11,7 +11,7 @@ import "sort"
 // none. It is the same staging as Case.Stage.
 func (c *Case) CurrentStage() *Stage {
 	if len(c.Stages) == 0 {
-		return nil
+		return c.Stage // a Case built by hand may set only Stage
 	}
 	return &c.Stages[len(c.Stages)-1]
 }
@@ -147,4 +147,13 @@ func (c *Case) LatestImagingByRegion(im Imaging) bool {
 		}
 	}
 	return true
+}
+
+// AllStages returns every staging in date order: Stages, or the one Stage
+// of a Case built by hand without Stages.
+func (c *Case) AllStages() []Stage {
+	if len(c.Stages) == 0 && c.Stage != nil {
+		return []Stage{*c.Stage}
+	}
+	return c.Stages
 }
