@@ -392,7 +392,7 @@ func TestNewCaseLoads(t *testing.T) {
 
 // uncomment turns on every commented-out key and section of the skeleton:
 // the lines "# key = value", "# [table]" and "#   [pathology.material]".
-var commentedKey = regexp.MustCompile(`(?m)^#\s*((?:\[{1,2}[a-z.]+\]{1,2}|[a-z0-9_]+ = ).*)$`)
+var commentedKey = regexp.MustCompile(`(?m)^#\s*((?:\[{1,2}[a-z._]+\]{1,2}|[a-z0-9_]+ = ).*)$`)
 
 // TestEveryExampleLoads uncomments every example of the skeleton, creates
 // the files they name, and loads the result: so every key the skeleton shows
@@ -408,6 +408,8 @@ func TestEveryExampleLoads(t *testing.T) {
 	full := commentedKey.ReplaceAllString(string(b), "$1")
 	// The example age key is only a hint at the shape of one.
 	full = regexp.MustCompile(`(?m)^recipient = "age1\.\.\.".*\n`).ReplaceAllString(full, "")
+	// compared_with names another study; the skeleton shows one study.
+	full = regexp.MustCompile(`(?m)^compared_with = .*\n`).ReplaceAllString(full, "")
 	if err := os.WriteFile(p, []byte(full), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -430,7 +432,7 @@ func TestEveryExampleLoads(t *testing.T) {
 	// alternative to a passphrase.
 	skip := []string{"Case.Dir", "Case.Format", "Case.Questions", "Case.Summary", "Case.Notes",
 		"Case.Attachments", "Case.Unreferenced", "Case.Warnings",
-		"Case.Patient.BirthDate", "Case.Readers[0].Recipient"}
+		"Case.Patient.BirthDate", "Case.Readers[0].Recipient", "Case.Imaging[0].ComparedWith"}
 	for _, f := range unset(reflect.ValueOf(*c), "Case", skip) {
 		t.Errorf("the skeleton's examples leave %s unset: add the key to content/skeleton/case.toml.tmpl", f)
 	}
