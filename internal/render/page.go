@@ -134,7 +134,7 @@ func (p *page) build() {
 		}
 	}
 
-	p.Markers = markerCharts(c.Labs, s)
+	p.Markers = markerCharts(c.Labs, c.Treatments, s)
 	p.Labs = labRows(c.Labs, s)
 	p.Timeline = p.timeline()
 	p.Documents = p.documents()
