@@ -60,7 +60,7 @@ func markerCharts(labs []casedir.Lab, treatments []casedir.Treatment, s *uiStrin
 
 // The marker chart's geometry, in viewBox units.
 const (
-	mkW, mkH          = 320.0, 178.0
+	mkW, mkH          = 320.0, 180.0
 	mkLeft, mkRight   = 44.0, 308.0
 	mkTop, mkBottom   = 34.0, 136.0
 	mkFont            = 11.0
@@ -303,7 +303,7 @@ func markerAxes(b *strings.Builder, pl *placer, sc markerScale, r Range, hasRang
 	for _, v := range sc.ticks(r, hasRange) {
 		y := sc.y(v)
 		label := s.Number(roundTo(v))
-		if c, ok := pl.place(label, mkFont, labelAt{x: mkLeft - 4, y: y + 4, anchor: "end"}); ok {
+		if c, ok := pl.place(label, mkFont, labelAt{x: mkLeft - 4, y: y + 3.5, anchor: "end"}); ok {
 			fmt.Fprintf(b, `<line class="mk-grid" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#ccc" stroke-width="0.5"/>`, mkLeft, y, mkRight, y)
 			fmt.Fprintf(b, `<text class="mk-tick" x="%.1f" y="%.1f" font-size="%.0f" text-anchor="end" fill="#333">%s</text>`, c.x, c.y, mkFont, esc(label))
 		}
@@ -464,7 +464,7 @@ func markerDates(b *strings.Builder, pl *placer, sc markerScale, pts []markerPoi
 			text = itoa(p.date.Year)
 		}
 		at := clampAnchor(text, sc.x(p.t), mkFont, 0, mkW)
-		at.y = mkBottom + 15
+		at.y = mkBottom + 20
 		if c, ok := pl.place(text, mkFont, at); ok {
 			fmt.Fprintf(b, `<text class="mk-date" x="%.1f" y="%.1f" font-size="%.0f" text-anchor="%s" fill="#333">%s</text>`, c.x, c.y, mkFont, c.anchor, esc(text))
 			labelled = append(labelled, i)
@@ -480,7 +480,7 @@ func markerDates(b *strings.Builder, pl *placer, sc markerScale, pts []markerPoi
 		prevYear = p.date.Year
 		text := itoa(p.date.Year)
 		at := clampAnchor(text, sc.x(p.t), mkFont, 0, mkW)
-		at.y = mkBottom + 29
+		at.y = mkBottom + 35
 		if c, ok := pl.place(text, mkFont, at); ok {
 			fmt.Fprintf(b, `<text class="mk-date mk-year" x="%.1f" y="%.1f" font-size="%.0f" text-anchor="%s" fill="#333">%s</text>`, c.x, c.y, mkFont, c.anchor, esc(text))
 		}
