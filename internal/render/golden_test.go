@@ -33,6 +33,7 @@ func goldenCases(t *testing.T) []goldenCase {
 		{"full", "testdata/cases/full"},
 		{"minimal-ru", "testdata/cases/minimal-ru"},
 		{"casedir-valid", "../casedir/testdata/valid"},
+		{"casedir-course", "../casedir/testdata/course"},
 	}
 	dirs, _ := filepath.Glob("../../cases/*/case.toml")
 	for _, d := range dirs {

@@ -54,6 +54,12 @@ type page struct {
 	Questions  questionsView
 	Glance     glanceView
 
+	// Biomarkers are the case's biomarkers with their structured parts;
+	// BiomarkerCols says which structured columns to draw.
+	Biomarkers    []biomarkerView
+	BiomarkerCols biomarkerColumns
+	Assessments   assessmentsView
+
 	ReviewAsked bool // a pathology review is asked for: slides and blocks matter
 
 	md    *markdown
@@ -80,8 +86,12 @@ type pathologyView struct {
 
 type treatmentView struct {
 	casedir.Treatment
-	Anchor  string
+	Anchor string
+	// Ongoing is true only when the case says status = "ongoing".
 	Ongoing bool
+	// EndHTML is how the end reads: a date, "ongoing", the status, or
+	// "end not given" (see treatmentEnd).
+	EndHTML template.HTML
 }
 
 type glanceView struct {
@@ -107,8 +117,8 @@ func (p *page) build() {
 	}
 	p.Age = p.age()
 
-	for _, id := range []string{"glance", "summary", "diagnosis", "timeline", "imaging", "pathology", "treatments", "labs", "medications", "history", "documents", "questions", "completeness"} {
-		if id == "summary" && c.Summary == nil {
+	for _, id := range []string{"glance", "summary", "diagnosis", "timeline", "imaging", "pathology", "treatments", "labs", "assessments", "medications", "history", "documents", "questions", "completeness"} {
+		if id == "summary" && c.Summary == nil || id == "assessments" && len(c.Assessments) == 0 {
 			continue
 		}
 		p.Sections = append(p.Sections, navItem{ID: id, Label: s.T("section." + id)})
@@ -116,7 +126,7 @@ func (p *page) build() {
 
 	for i, im := range c.Imaging {
 		age := im.Date.DaysBefore(c.PreparedOn)
-		p.Imaging = append(p.Imaging, imagingView{Imaging: im, Anchor: "imaging-" + itoa(i+1), Stale: age > StaleImagingDays, AgeDays: age})
+		p.Imaging = append(p.Imaging, imagingView{Imaging: im, Anchor: "imaging-" + itoa(i+1), Stale: age > StaleImagingDays && c.LatestImagingByRegion(im), AgeDays: age})
 	}
 	// Newest first: the latest study is the one a reviewer reads first.
 	sort.SliceStable(p.Imaging, func(i, j int) bool { return p.Imaging[i].Date.Compare(p.Imaging[j].Date) > 0 })
@@ -125,7 +135,7 @@ func (p *page) build() {
 	}
 	sort.SliceStable(p.Pathology, func(i, j int) bool { return p.Pathology[i].Date.Compare(p.Pathology[j].Date) < 0 })
 	for i, t := range c.Treatments {
-		p.Treatments = append(p.Treatments, treatmentView{Treatment: t, Anchor: "treatment-" + itoa(i+1), Ongoing: t.End.IsZero()})
+		p.Treatments = append(p.Treatments, treatmentView{Treatment: t, Anchor: "treatment-" + itoa(i+1), Ongoing: t.Ongoing(), EndHTML: treatmentEnd(t, p)})
 	}
 	sort.SliceStable(p.Treatments, func(i, j int) bool { return p.Treatments[i].Start.Compare(p.Treatments[j].Start) < 0 })
 	for _, it := range p.Report.Items {
@@ -134,6 +144,8 @@ func (p *page) build() {
 		}
 	}
 
+	p.Biomarkers, p.BiomarkerCols = biomarkerViews(c, s)
+	p.Assessments = p.assessments()
 	p.Markers = markerCharts(c.Labs, c.Treatments, s)
 	p.Labs = labRows(c.Labs, s)
 	p.Timeline = p.timeline()
@@ -219,22 +231,11 @@ func (p *page) HasHistory() bool {
 	return h.Family != "" || h.Symptoms != "" || h.Social != ""
 }
 
-// StageLine is the stage in one line: "cT3 cN1 cM0, stage III".
-func (p *page) StageLine() string {
-	st := p.C.Stage
-	if st == nil {
-		return ""
-	}
-	var parts []string
-	tnm := strings.TrimSpace(strings.Join([]string{st.T, st.N, st.M}, " "))
-	if tnm != "" {
-		parts = append(parts, strings.Join(strings.Fields(tnm), " "))
-	}
-	if st.Group != "" {
-		parts = append(parts, p.S.F("stage.group_line", "group", st.Group))
-	}
-	return strings.Join(parts, ", ")
-}
+// StageLine is the current stage in one line: "cT3 cN1 cM0, stage III".
+func (p *page) StageLine() string { return stageLine(p.C.Stage, p.S) }
+
+// StagingLine is one staging in one line, for the list of stagings.
+func (p *page) StagingLine(st casedir.Stage) string { return stageLine(&st, p.S) }
 
 // Items returns the checklist items of a level.
 func (p *page) Items(level string) []checklist.Item {

@@ -182,6 +182,7 @@ func parseTemplates(p *page) (*template.Template, error) {
 		},
 		"size": s.Size,
 		"sub":  func(a, b int) int { return a - b },
+		"add1": func(i int) int { return i + 1 },
 		"list": func(v ...string) []string { return v },
 	}
 	t, err := template.New("portal").Funcs(funcs).ParseFS(templates.FS, "*.html")
@@ -252,9 +253,29 @@ func (p *page) fileHTML(a *casedir.Attachment) template.HTML {
 	if f == nil {
 		return ""
 	}
-	return template.HTML(fmt.Sprintf(`<a class="file" href="%s" data-attachment="%s">%s</a> <span class="file-meta">(%s, %s)</span>`,
+	link := fmt.Sprintf(`<a class="file" href="%s" data-attachment="%s">%s</a> <span class="file-meta">(%s, %s)</span>`,
 		template.HTMLEscapeString(f.Href), template.HTMLEscapeString(f.Name), template.HTMLEscapeString(f.Base),
-		template.HTMLEscapeString(p.S.fileType(f)), template.HTMLEscapeString(p.S.Size(f.Size))))
+		template.HTMLEscapeString(p.S.fileType(f)), template.HTMLEscapeString(p.S.Size(f.Size)))
+	return template.HTML(link) + p.translationsHTML(a)
+}
+
+// translationsHTML shows the translations of an attachment beside it.
+func (p *page) translationsHTML(a *casedir.Attachment) template.HTML {
+	var b strings.Builder
+	for _, tr := range p.C.TranslationsOf(a) {
+		f := p.files[tr.File]
+		if f == nil {
+			continue
+		}
+		label := p.S.F("translation.label", "language", p.S.Enum("language", tr.Language))
+		if tr.By != "" {
+			label = p.S.F("translation.label_by", "language", p.S.Enum("language", tr.Language), "by", tr.By)
+		}
+		fmt.Fprintf(&b, ` <span class="translation">%s: <a class="file" href="%s" data-attachment="%s">%s</a> <span class="file-meta">(%s, %s)</span></span>`,
+			template.HTMLEscapeString(label), template.HTMLEscapeString(f.Href), template.HTMLEscapeString(f.Name), template.HTMLEscapeString(f.Base),
+			template.HTMLEscapeString(p.S.fileType(f)), template.HTMLEscapeString(p.S.Size(f.Size)))
+	}
+	return template.HTML(b.String())
 }
 
 // fileType names a file's type for people: "PDF", "DICOM archive".

@@ -592,7 +592,7 @@ func atof(t *testing.T, s string) float64 {
 }
 
 // TestHandBuiltCase renders a case built in Go, not loaded, with sparse and
-// unusual records: an ongoing treatment, a marker with text values only, a
+// unusual records: a treatment with neither end nor status, a marker with text values only, a
 // stage without kind or system, no questions parsed.
 func TestHandBuiltCase(t *testing.T) {
 	att := &casedir.Attachment{Path: "scans/ct.dcm", Abs: "/nonexistent/ct.dcm", Size: 2048}
@@ -616,7 +616,7 @@ func TestHandBuiltCase(t *testing.T) {
 	html := index(t, tree)
 	for _, want := range []string{
 		`<html lang="tr">`,              // no Turkish strings: English text, Turkish tag
-		"ongoing",                       // the treatment has no end
+		"end not given",                 // neither end nor status: never read as ongoing
 		`class="tl-bar tl-ongoing"`,     // drawn up to prepared_on
 		"<caption>Stage</caption>",      // no kind or system
 		`id="marker-1"`, "undetectable", // a marker without numbers: no chart, the value in the table

@@ -18,7 +18,8 @@ type TimelineEntry struct {
 	End casedir.Date
 	// Kind is the record the entry comes from: diagnosis, stage, biomarker,
 	// imaging, pathology, treatment-start, treatment-end, plan, next-step,
-	// lab, document or event.
+	// lab, document, event, disease-status, progression (a disease status
+	// of "progressing", drawn distinctly) or metastasis.
 	Kind string
 	// Lane is the row of the drawing: diagnosis, imaging, treatment, labs,
 	// other or plan.
@@ -66,9 +67,9 @@ func buildTimeline(c *casedir.Case, s *uiStrings) []TimelineEntry {
 	}
 	d := c.Diagnosis
 	add(TimelineEntry{Date: d.Date, Kind: "diagnosis", Lane: "diagnosis", Title: d.Name, Anchor: "#diagnosis"})
-	if st := c.Stage; st != nil {
-		title := strings.TrimSpace(joinNonEmpty(", ", (&page{C: c, S: s}).StageLine(), s.Enum("stage.kind", st.Kind)))
-		add(TimelineEntry{Date: st.Date, Kind: "stage", Lane: "diagnosis", Title: title, Anchor: "#stage"})
+	for _, st := range c.AllStages() {
+		st := st
+		add(TimelineEntry{Date: st.Date, Kind: "stage", Lane: "diagnosis", Title: stageTitle(&st, s), Anchor: "#stage"})
 	}
 	// One report's results on one day are one entry, naming the tests.
 	type reportDay struct {
@@ -91,7 +92,7 @@ func buildTimeline(c *casedir.Case, s *uiStrings) []TimelineEntry {
 		bs := results[k]
 		if k.file == nil || len(bs) == 1 {
 			for _, b := range bs {
-				add(TimelineEntry{Date: b.Date, Kind: "biomarker", Lane: "diagnosis", Title: b.Name + ": " + b.Result, Anchor: "#biomarkers", File: b.Document})
+				add(TimelineEntry{Date: b.Date, Kind: "biomarker", Lane: "diagnosis", Title: b.Name + ": " + biomarkerResult(b, s), Anchor: "#biomarkers", File: b.Document})
 			}
 			continue
 		}
@@ -109,11 +110,20 @@ func buildTimeline(c *casedir.Case, s *uiStrings) []TimelineEntry {
 	}
 	for i, t := range c.Treatments {
 		anchor := "#treatment-" + itoa(i+1)
-		add(TimelineEntry{Date: t.Start, End: t.End, Kind: "treatment-start", Lane: "treatment", Title: s.F("timeline.started", "name", t.Name), Anchor: anchor, File: t.Document})
+		title := s.F("timeline.started", "name", t.Name)
+		if t.Line > 0 {
+			title = s.F("timeline.started_line", "name", t.Name, "line", itoa(t.Line))
+		}
+		add(TimelineEntry{Date: t.Start, End: t.End, Kind: "treatment-start", Lane: "treatment", Title: title, Anchor: anchor, File: t.Document})
 		if !t.End.IsZero() {
-			add(TimelineEntry{Date: t.End, Kind: "treatment-end", Lane: "treatment", Title: s.F("timeline.ended", "name", t.Name), Anchor: anchor})
+			title := s.F("timeline.ended", "name", t.Name)
+			if t.EndReason != "" && t.EndReason != "completed-as-planned" {
+				title = s.F("timeline.ended_because", "name", t.Name, "reason", s.Enum("treatment.end_reason", t.EndReason))
+			}
+			add(TimelineEntry{Date: t.End, Kind: "treatment-end", Lane: "treatment", Title: title, Anchor: anchor})
 		}
 	}
+	courseTimeline(c, s, add)
 	pl := c.Plan
 	add(TimelineEntry{Date: pl.Date, Kind: "plan", Lane: "plan", Title: pl.Summary, Anchor: "#plan", File: pl.Document})
 	if pl.NextStep != "" {
