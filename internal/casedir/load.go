@@ -316,6 +316,38 @@ func labValue(t *table) LabValue {
 	return LabValue{}
 }
 
+var (
+	// markerBound is a tumour marker's value below or above what the lab
+	// measures ("<0.5", ">1000"); the chart draws it at the bound.
+	markerBound = regexp.MustCompile(`^(?:<=|>=|<|>|≤|≥)\s*[0-9]+(?:\.[0-9]+)?$`)
+	// decimalComma is a number written with a comma: "18,2".
+	decimalComma = regexp.MustCompile(`^(<=|>=|<|>|≤|≥)?\s*(-?[0-9]+),([0-9]+)$`)
+	// numberWithUnit is a number followed by text: "18.2 U/ml".
+	numberWithUnit = regexp.MustCompile(`^(-?[0-9]+(?:[.,][0-9]+)?)\s*(\S.*)$`)
+)
+
+// markerValue reports a tumour marker's value the chart cannot draw: a
+// marker is charted, so text that is neither a number nor a bound would
+// drop out of the trend while the chart still counted it.
+func markerValue(t *table, v LabValue) {
+	if v.IsNumber || v.Text == "" || markerBound.MatchString(v.Text) {
+		return
+	}
+	if m := decimalComma.FindStringSubmatch(v.Text); m != nil {
+		if m[1] != "" {
+			t.errorf("value", "%q: a decimal comma; write %q (a point for the decimals)", v.Text, m[1]+m[2]+"."+m[3])
+			return
+		}
+		t.errorf("value", "%q is not a number (a decimal comma); write %s (a point for the decimals, no quotes)", v.Text, m[2]+"."+m[3])
+		return
+	}
+	if m := numberWithUnit.FindStringSubmatch(v.Text); m != nil {
+		t.errorf("value", "%q: a number with text after it; write value = %s and the unit in unit = %q", v.Text, strings.Replace(m[1], ",", ".", 1), m[2])
+		return
+	}
+	t.errorf("value", "%q is not a number: a tumour marker (marker = true) is charted, so write a number like 18.2 or a bound like \"<0.5\"; a result without a number belongs to [[biomarkers]], or set marker = false", v.Text)
+}
+
 func isAgeRecipient(s string) bool {
 	if _, err := age.ParseX25519Recipient(s); err == nil {
 		return true
