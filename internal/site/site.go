@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -216,6 +217,19 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	return res, nil
 }
 
+// caseWords are the strings of c an attacker holding its portal would try
+// in a passphrase first.
+func caseWords(c *casedir.Case, readers []casedir.Reader) []string {
+	strs := []string{c.ID, c.Title, c.Patient.Alias, c.Patient.Name, c.PreparedBy, c.Diagnosis.Name, c.Diagnosis.Site}
+	if c.Patient.BirthYear != 0 {
+		strs = append(strs, strconv.Itoa(c.Patient.BirthYear))
+	}
+	for _, r := range readers {
+		strs = append(strs, r.Name)
+	}
+	return keystore.CaseWords(strs...)
+}
+
 // chooseKeys gives each reader of c a key: a recipient, a passphrase the
 // user gave, or one from the key store (kept or new). It returns the
 // store and its new content when the store is to be saved.
@@ -258,9 +272,10 @@ func chooseKeys(c *casedir.Case, opt Options) ([]seal.Reader, *Result, *keystore
 		given[withPass[0]] = opt.Passphrase
 	}
 	if !opt.AllowWeak {
+		words := caseWords(c, list)
 		for _, n := range withPass {
 			if p, ok := given[n]; ok {
-				if err := keystore.Strength(p); err != nil {
+				if err := keystore.Strength(p, words); err != nil {
 					return nil, nil, nil, nil, fmt.Errorf("reader %q: %w (or build with --allow-weak-passphrase)", n, err)
 				}
 			}
