@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/casedir"
+	"github.com/caseport/caseport/internal/inside"
 	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/render"
 	"github.com/caseport/caseport/internal/scaffold"
@@ -300,7 +301,7 @@ func chooseKeys(c *casedir.Case, opt Options) ([]seal.Reader, *Result, *keystore
 				return nil, nil, nil, nil, err
 			}
 		}
-		if inside(c.Dir, store.Dir) {
+		if in, err := inside.Is(c.Dir, store.Dir); err != nil || in {
 			return nil, nil, nil, nil, fmt.Errorf("the key store %s is inside the case folder %s: passphrases must never be kept with the case", store.Dir, c.Dir)
 		}
 		var news []string
@@ -339,7 +340,16 @@ func chooseKeys(c *casedir.Case, opt Options) ([]seal.Reader, *Result, *keystore
 // checkOut refuses an output that would replace something other than a
 // portal, or that lies in the case folder.
 func checkOut(caseDir, out string, single bool) error {
-	if inside(caseDir, out) || inside(out, caseDir) {
+	// Resolved: -o through a link into the case folder must not write there.
+	outIn, err := inside.Is(caseDir, out)
+	if err != nil {
+		return fmt.Errorf("checking the portal %s: %w", out, err)
+	}
+	caseIn, err := inside.Is(out, caseDir)
+	if err != nil {
+		return fmt.Errorf("checking the portal %s: %w", out, err)
+	}
+	if outIn || caseIn {
 		return fmt.Errorf("the portal %s must be outside the case folder %s", out, caseDir)
 	}
 	fi, err := os.Stat(out)
@@ -411,12 +421,6 @@ func swap(tmp, out string, single bool) error {
 	}
 	os.RemoveAll(old) // the new portal is in place: a leftover is no failure
 	return nil
-}
-
-// inside reports whether path p is dir or inside it.
-func inside(dir, p string) bool {
-	rel, err := filepath.Rel(dir, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 func random() string {
