@@ -6,10 +6,10 @@ import (
 	"mime"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/caseport/caseport/internal/inside"
 )
 
 // EventsPath is the Server-Sent Events stream the reload script listens to.
@@ -75,19 +75,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // checking it still lies inside root: a folder of the case may have become a
 // link to elsewhere since the case was loaded.
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, root, source, fileName, mediaType string) {
-	real, err := filepath.EvalSymlinks(source)
-	if err != nil || !within(root, real) {
-		http.NotFound(w, r)
-		return
-	}
-	f, err := os.Open(real)
+	// Opened once, through the checked handle: never a FIFO, never a link
+	// out of root.
+	f, err := inside.OpenRegular(root, source)
 	if err != nil {
 		http.NotFound(w, r)
 		return
 	}
 	defer f.Close()
 	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() {
+	if err != nil {
 		http.NotFound(w, r)
 		return
 	}
@@ -145,12 +142,6 @@ func attachmentPolicy(mediaType string) string {
 		return "default-src 'none'; object-src 'self'"
 	}
 	return "sandbox; default-src 'none'"
-}
-
-// within reports whether path lies inside root (both absolute and clean).
-func within(root, path string) bool {
-	rel, err := filepath.Rel(root, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 // serveEvents streams build events to one page until it leaves or the
