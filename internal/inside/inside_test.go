@@ -20,8 +20,8 @@ func TestIsResolvesLinks(t *testing.T) {
 		dir, p string
 		want   bool
 	}{
-		{caseDir, filepath.Join(root, "alias", "portal"), true},        // through a link, not yet written
-		{caseDir, filepath.Join(root, "alias", "a", "b", "c"), true},   // deeper, not yet written
+		{caseDir, filepath.Join(root, "alias", "portal"), true},         // through a link, not yet written
+		{caseDir, filepath.Join(root, "alias", "a", "b", "c"), true},    // deeper, not yet written
 		{caseDir, filepath.Join(root, "cfg", "caseport", "keys"), true}, // XDG_CONFIG_HOME as a link
 		{caseDir, filepath.Join(root, "portal"), false},
 		{caseDir, filepath.Join(root, "case-other"), false},
