@@ -12,10 +12,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/caseport/caseport/internal/casedir"
+	"github.com/caseport/caseport/internal/inside"
 	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/portal"
 	"github.com/caseport/caseport/internal/render"
@@ -230,7 +230,16 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 // checkOut refuses an output that would replace something other than a
 // portal, or that lies in the case folder.
 func checkOut(caseDir, out string, single bool) error {
-	if inside(caseDir, out) || inside(out, caseDir) {
+	// Resolved: -o through a link into the case folder must not write there.
+	outIn, err := inside.Is(caseDir, out)
+	if err != nil {
+		return fmt.Errorf("checking the portal %s: %w", out, err)
+	}
+	caseIn, err := inside.Is(out, caseDir)
+	if err != nil {
+		return fmt.Errorf("checking the portal %s: %w", out, err)
+	}
+	if outIn || caseIn {
 		return fmt.Errorf("the portal %s must be outside the case folder %s", out, caseDir)
 	}
 	fi, err := os.Stat(out)
@@ -305,12 +314,6 @@ func swap(tmp, out string, single bool, rename func(from, to string) error) erro
 	}
 	os.RemoveAll(old) // the new portal is in place: a leftover is no failure
 	return nil
-}
-
-// inside reports whether path p is dir or inside it.
-func inside(dir, p string) bool {
-	rel, err := filepath.Rel(dir, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 func random() string {

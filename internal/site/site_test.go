@@ -104,7 +104,7 @@ func TestBuildKeepsPassphrases(t *testing.T) {
 		t.Fatalf("readers %+v; want one generated", first.Readers)
 	}
 	pass := first.Readers[0].Passphrase
-	if err := keystore.Strength(pass); err != nil {
+	if err := keystore.Strength(pass, nil); err != nil {
 		t.Errorf("generated passphrase %q: %v", pass, err)
 	}
 	opened := open(t, out, "reviewing-oncologist", pass)
@@ -243,6 +243,14 @@ func TestGivenPassphrases(t *testing.T) {
 	_, err = Build(caseDir, out, Options{Passphrases: map[string]string{"someone-else": "a-long-enough-passphrase-for-tests"}, WorkFactor: 10})
 	if err == nil || !strings.Contains(err.Error(), "someone-else") || !strings.Contains(err.Error(), "reviewing-oncologist") {
 		t.Errorf("unknown reader in the passphrase file: err = %v", err)
+	}
+	// Guessable from the case itself: its id, the patient's alias and birth
+	// year, in l33t.
+	for _, guessable := range []string{"Gastric-2026-041!", "PatientA-1967!!", "P4t13nt-A-1967", "gastric2026041adenocarcinoma"} {
+		_, err = Build(caseDir, out, Options{Passphrase: guessable, WorkFactor: 10})
+		if !errors.As(err, &weak) || !strings.Contains(err.Error(), "words of the case itself") {
+			t.Errorf("passphrase %q from the case: err = %v", guessable, err)
+		}
 	}
 	strong := "harbor-violet-cactus-lantern-meadow"
 	build(t, caseDir, out, Options{Passphrases: map[string]string{"reviewing-oncologist": strong}})
