@@ -19,12 +19,15 @@ import (
 func init() {
 	register(&command{
 		name:    "build",
-		usage:   "DIR... -o OUT [--single-file] [--max-inline SIZE] [--passphrase-file F] [--allow-weak-passphrase] [--allow-placeholders] [-j N] [--timings]",
+		usage:   "DIR... -o OUT [--single-file] [--max-inline SIZE] [--passphrase-file F] [--allow-weak-passphrase] [--work-factor N] [--allow-placeholders] [-j N] [--timings]",
 		summary: "build the sealed portal of a case: a folder, or one HTML file",
 		order:   30,
 		run:     runBuild,
 	})
 }
+
+// minWorkFactor is the lowest --work-factor build accepts.
+const minWorkFactor = 10
 
 func runBuild(args []string, stdout, stderr io.Writer) int {
 	c := commands["build"]
@@ -34,6 +37,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	maxInline := fs.String("max-inline", "50MiB", "with --single-file: the largest attachment to include (\"none\" for no limit)")
 	passFile := fs.String("passphrase-file", "", "a TOML file of reader = \"passphrase\" lines, instead of generated passphrases")
 	allowWeak := fs.Bool("allow-weak-passphrase", false, "accept a given passphrase that caseport finds weak")
+	workFactor := fs.Int("work-factor", 0, fmt.Sprintf("the scrypt work factor of given passphrases' key slots, %d to %d (default %d; generated passphrases get %d)", minWorkFactor, seal.MaxWorkFactor, seal.DefaultWorkFactor, seal.GeneratedWorkFactor))
 	allowPlaceholders := fs.Bool("allow-placeholders", false, "build although values marked FILL IN by caseport new remain")
 	jobs := fs.Int("j", 0, "with several cases: how many to build at once (default: one per core)")
 	timings := fs.Bool("timings", false, "print how long each step of each build took")
@@ -57,6 +61,18 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 			return exitFail
 		}
 		opt.Passphrase = ""
+	}
+	if *workFactor != 0 {
+		if *workFactor < minWorkFactor || *workFactor > seal.MaxWorkFactor {
+			fmt.Fprintf(stderr, "caseport build: --work-factor %d: give %d to %d (browsers cannot open a key slot above %d; %d is the default)\n",
+				*workFactor, minWorkFactor, seal.MaxWorkFactor, seal.MaxWorkFactor, seal.DefaultWorkFactor)
+			return exitUsage
+		}
+		if *workFactor < 16 && (opt.Passphrase != "" || len(opt.Passphrases) > 0) {
+			fmt.Fprintf(stderr, "caseport build: warning: --work-factor %d makes each guess at a given passphrase %d times cheaper than the default %d; use it only for passphrases nobody could guess (see docs/sealing.md)\n",
+				*workFactor, 1<<(seal.DefaultWorkFactor-*workFactor), seal.DefaultWorkFactor)
+		}
+		opt.WorkFactor = *workFactor
 	}
 
 	dirs, many, err := caseDirs(pos)

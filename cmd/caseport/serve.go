@@ -303,7 +303,7 @@ func (p *sealedPreview) readers(c *casedir.Case) ([]seal.Reader, error) {
 		if r.Recipient != "" {
 			out = append(out, seal.Reader{Name: r.Name, Recipient: r.Recipient})
 		} else {
-			out = append(out, seal.Reader{Name: r.Name, Passphrase: pass[r.Name]})
+			out = append(out, seal.Reader{Name: r.Name, Passphrase: pass[r.Name], WorkFactor: site.StoredWorkFactor(pass[r.Name])})
 		}
 	}
 	for _, n := range created {

@@ -44,8 +44,12 @@ type Options struct {
 	AllowWeak bool
 	// Store keeps generated passphrases; nil means keystore.DefaultStore().
 	Store *keystore.Store
-	// WorkFactor is seal.Options.WorkFactor; only tests lower it.
+	// WorkFactor is the scrypt work factor of the slots of given
+	// passphrases (Passphrases, Passphrase); 0 means seal.DefaultWorkFactor.
 	WorkFactor int
+	// GeneratedWorkFactor is the work factor of the slots of generated
+	// passphrases (the key store's); 0 means seal.GeneratedWorkFactor.
+	GeneratedWorkFactor int
 	// AllowPlaceholders builds a case that still holds what "caseport new"
 	// marked to replace; without it such a case is refused, since the doctor
 	// would read the placeholders.
@@ -310,7 +314,11 @@ func chooseKeys(c *casedir.Case, opt Options) ([]seal.Reader, *Result, *keystore
 			res.Readers = append(res.Readers, Reader{Name: r.Name, Key: KeyGiven})
 		default:
 			p := stored[r.Name]
-			readers = append(readers, seal.Reader{Name: r.Name, Passphrase: p})
+			wf := StoredWorkFactor(p)
+			if wf != 0 && opt.GeneratedWorkFactor != 0 {
+				wf = opt.GeneratedWorkFactor
+			}
+			readers = append(readers, seal.Reader{Name: r.Name, Passphrase: p, WorkFactor: wf})
 			if created[r.Name] {
 				res.Readers = append(res.Readers, Reader{Name: r.Name, Key: KeyGenerated, Passphrase: p})
 			} else {
@@ -319,6 +327,17 @@ func chooseKeys(c *casedir.Case, opt Options) ([]seal.Reader, *Result, *keystore
 		}
 	}
 	return readers, res, store, stored, nil
+}
+
+// StoredWorkFactor is the scrypt work factor for the slot of a passphrase
+// from the key store: seal.GeneratedWorkFactor for a generated one, which
+// needs no slow scrypt (docs/sealing.md), and 0 (the given passphrases'
+// factor) for one edited by hand in the store into something else.
+func StoredWorkFactor(passphrase string) int {
+	if keystore.IsGenerated(passphrase) {
+		return seal.GeneratedWorkFactor
+	}
+	return 0
 }
 
 // checkOut refuses an output that would replace something other than a
