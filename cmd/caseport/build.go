@@ -42,7 +42,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	maxInline := fs.String("max-inline", "50MiB", "with --single-file: the largest attachment to include, a `SIZE` such as 20MiB (\"none\" for no limit)")
 	passFile := fs.String("passphrase-file", "", "a TOML file `F` of reader = \"passphrase\" lines, instead of generated passphrases")
 	allowWeak := fs.Bool("allow-weak-passphrase", false, "accept a given passphrase that caseport finds weak")
-	workFactor := fs.Int("work-factor", 0, fmt.Sprintf("the scrypt work factor of given passphrases' key slots, %d to %d (default %d; generated passphrases get %d)", minWorkFactor, seal.MaxWorkFactor, seal.DefaultWorkFactor, seal.GeneratedWorkFactor))
+	workFactor := fs.Int("work-factor", 0, fmt.Sprintf("the scrypt work factor `N` of given passphrases' key slots, %d to %d (default %d; generated passphrases get %d; docs/sealing.md)", minWorkFactor, seal.MaxWorkFactor, seal.DefaultWorkFactor, seal.GeneratedWorkFactor))
 	allowPlaceholders := fs.Bool("allow-placeholders", false, "build although values marked FILL IN by caseport new remain")
 	jobs := fs.Int("j", 0, "with several cases: build `N` at once (default: one per core)")
 	timings := fs.Bool("timings", false, "print how long each step of each build took")
