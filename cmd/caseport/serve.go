@@ -104,10 +104,6 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	dir := pos[0]
-	if _, err := casedir.Folder(dir); err != nil {
-		fmt.Fprintf(stderr, "caseport serve: %v\n", err)
-		return exitFail
-	}
 	addrGiven := false
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "addr" {
@@ -117,6 +113,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if !preview.IsLoopback(*addr) && !(addrGiven && *public) {
 		fmt.Fprintf(stderr, "caseport serve: refusing to serve on %s: the preview shows the case unencrypted to anyone who can reach that address.\nUse a loopback address such as %s, or add --i-know-this-is-public if that is really what you want.\n", *addr, preview.DefaultAddr)
 		return exitUsage
+	}
+	if _, err := casedir.Folder(dir); err != nil {
+		fmt.Fprintf(stderr, "caseport serve: %v\n", err)
+		return exitFail
 	}
 
 	opt := preview.Options{
