@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"filippo.io/age"
@@ -144,6 +145,20 @@ func Open(portalPath string, key Key, outDir string) (*Opened, error) {
 	return res, nil
 }
 
+var scryptStanza = regexp.MustCompile(`(?m)^-> scrypt [A-Za-z0-9+/]+ ([0-9]{1,3})$`)
+
+// SlotWorkFactor returns the scrypt work factor in the header of a
+// passphrase slot (an age file), or 0 if it has no scrypt stanza.
+func SlotWorkFactor(slot []byte) int {
+	head := slot[:min(len(slot), 256)]
+	m := scryptStanza.FindSubmatch(head)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
+}
+
 // unlock finds the key's slot and returns the portal identity in it.
 func unlock(pj portalJSON, key Key, shellName string) (age.Identity, error) {
 	var ids []age.Identity
@@ -153,6 +168,7 @@ func unlock(pj portalJSON, key Key, shellName string) (age.Identity, error) {
 		if err != nil {
 			return nil, err
 		}
+		id.SetMaxWorkFactor(MaxWorkFactor)
 		ids = append(ids, id)
 		kind = slotPassphrase
 	}
@@ -187,6 +203,9 @@ func unlock(pj portalJSON, key Key, shellName string) (age.Identity, error) {
 		if err != nil {
 			altered = &AlteredError{File: where, Err: err}
 			continue
+		}
+		if wf := SlotWorkFactor(raw); wf > MaxWorkFactor && key.Passphrase != "" {
+			return nil, fmt.Errorf("%s: scrypt work factor %d is above %d, the most caseport and browsers open (caseport never writes it): refusing to spend minutes and gigabytes of memory on it", where, wf, MaxWorkFactor)
 		}
 		r, err := age.Decrypt(bytes.NewReader(raw), ids...)
 		var nomatch *age.NoIdentityMatchError

@@ -45,8 +45,12 @@ type Options struct {
 	AllowWeak bool
 	// Store keeps generated passphrases; nil means keystore.DefaultStore().
 	Store *keystore.Store
-	// WorkFactor is seal.Options.WorkFactor; only tests lower it.
+	// WorkFactor is the scrypt work factor of the slots of given
+	// passphrases (Passphrases, Passphrase); 0 means seal.DefaultWorkFactor.
 	WorkFactor int
+	// GeneratedWorkFactor is the work factor of the slots of generated
+	// passphrases (the key store's); 0 means seal.GeneratedWorkFactor.
+	GeneratedWorkFactor int
 	// AllowPlaceholders builds a case that still holds what "caseport new"
 	// marked to replace; without it such a case is refused, since the doctor
 	// would read the placeholders.
@@ -225,6 +229,17 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	lap(&tm.Write)
 	res.Timings = tm
 	return res, nil
+}
+
+// StoredWorkFactor is the scrypt work factor for the slot of a passphrase
+// from the key store: seal.GeneratedWorkFactor for a generated one, which
+// needs no slow scrypt (docs/sealing.md), and 0 (the given passphrases'
+// factor) for one edited by hand in the store into something else.
+func StoredWorkFactor(passphrase string) int {
+	if keystore.IsGenerated(passphrase) {
+		return seal.GeneratedWorkFactor
+	}
+	return 0
 }
 
 // checkOut refuses an output that would replace something other than a
