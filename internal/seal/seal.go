@@ -77,6 +77,9 @@ type Options struct {
 	// Reuse, for previews only, keeps the portal identity, key slots and
 	// unchanged attachments' payloads from the previous Seal with it.
 	Reuse *Reuse
+	// ReplyRecipient is the age public key the portal's reply form seals
+	// the doctor's reply to, put in the encrypted manifest; "" for none.
+	ReplyRecipient string
 }
 
 // Omitted is an attachment left out of a single-file portal, as listed in
@@ -119,6 +122,12 @@ type manifest struct {
 	Pages   map[string]entry `json:"pages"`
 	Files   map[string]entry `json:"files"`
 	Omitted []Omitted        `json:"omitted"`
+	Reply   *manifestReply   `json:"reply,omitempty"`
+}
+
+// manifestReply is the manifest's "reply": where the reply form seals to.
+type manifestReply struct {
+	Recipient string `json:"recipient"`
 }
 
 // entry is one payload of the manifest.
@@ -242,6 +251,12 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 		m.Files[a.Name] = entry{ID: j.id, Type: a.MediaType, Name: a.FileName}
 	}
 	manifestID := newID()
+	if opt.ReplyRecipient != "" {
+		if _, err := ParseRecipient(opt.ReplyRecipient); err != nil {
+			return nil, fmt.Errorf("the reply recipient: %w", err)
+		}
+		m.Reply = &manifestReply{Recipient: opt.ReplyRecipient}
+	}
 
 	// Payloads go straight into OUT/p in folder mode; in single-file mode into
 	// a scratch folder beside out, to be inlined once all are sealed.

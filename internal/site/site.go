@@ -82,6 +82,12 @@ type Result struct {
 	Omitted []seal.Omitted
 	// StorePath is the key store file of the case, when used.
 	StorePath string
+	// ReplyRecipient is the key the portal's reply form seals to; "" when
+	// the case leaves the form out.
+	ReplyRecipient string
+	// CoordinatorKeyCreated is the file of the coordinator's key when this
+	// build made it: the coordinator must back it up.
+	CoordinatorKeyCreated string
 	// Timings says where the build's time went.
 	Timings Timings
 }
@@ -167,6 +173,9 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 		return nil, err
 	}
 	res.Out = outAbs
+	if err := chooseReplyRecipient(c, opt, res); err != nil {
+		return nil, err
+	}
 	lap(&tm.Keys)
 
 	tree, err := renderCase(c, render.Options{ThemesDir: opt.ThemesDir})
@@ -179,7 +188,7 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("writing the portal: %w", err)
 	}
-	sopt := seal.Options{SingleFile: opt.SingleFile, MaxInline: opt.MaxInline, WorkFactor: opt.WorkFactor}
+	sopt := seal.Options{SingleFile: opt.SingleFile, MaxInline: opt.MaxInline, WorkFactor: opt.WorkFactor, ReplyRecipient: res.ReplyRecipient}
 	var tmp string
 	if opt.SingleFile {
 		tmp = filepath.Join(parent, "."+base+".tmp-"+random())
@@ -319,6 +328,38 @@ func chooseKeys(c *casedir.Case, opt Options) ([]seal.Reader, *Result, *keystore
 		}
 	}
 	return readers, res, store, stored, nil
+}
+
+// chooseReplyRecipient sets res.ReplyRecipient: the case's [reply]
+// recipient, or the coordinator's key from the key store, made on first
+// need; none when the case leaves the reply form out.
+func chooseReplyRecipient(c *casedir.Case, opt Options, res *Result) error {
+	switch {
+	case !c.Reply.Enabled:
+		return nil
+	case c.Reply.Recipient != "":
+		res.ReplyRecipient = c.Reply.Recipient
+		return nil
+	}
+	store := opt.Store
+	if store == nil {
+		var err error
+		if store, err = keystore.DefaultStore(); err != nil {
+			return err
+		}
+	}
+	if inside(c.Dir, store.Dir) {
+		return fmt.Errorf("the key store %s is inside the case folder %s: keys must never be kept with the case", store.Dir, c.Dir)
+	}
+	id, created, err := store.EnsureCoordinator()
+	if err != nil {
+		return err
+	}
+	res.ReplyRecipient = id.Recipient().String()
+	if created {
+		res.CoordinatorKeyCreated = store.CoordinatorPath()
+	}
+	return nil
 }
 
 // checkOut refuses an output that would replace something other than a
