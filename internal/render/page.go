@@ -102,8 +102,8 @@ func (p *page) build() {
 	}
 	p.Age = p.age()
 
-	for _, id := range []string{"glance", "summary", "diagnosis", "timeline", "imaging", "pathology", "treatments", "labs", "medications", "history", "documents", "questions", "completeness"} {
-		if id == "summary" && c.Summary == nil {
+	for _, id := range []string{"glance", "summary", "diagnosis", "timeline", "imaging", "pathology", "treatments", "labs", "medications", "history", "documents", "questions", "reply", "completeness"} {
+		if id == "summary" && c.Summary == nil || id == "reply" && !c.Reply.Enabled {
 			continue
 		}
 		p.Sections = append(p.Sections, navItem{ID: id, Label: s.T("section." + id)})

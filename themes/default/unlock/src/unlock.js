@@ -6,6 +6,7 @@
 import { loadStrings } from "./strings.js";
 import { readPortal, readerSlotID, base64Bytes, Sealed, PortalError } from "./portal.js";
 import { showPage } from "./page.js";
+import { startReply } from "./reply.js";
 import { runWorker } from "./worker.js";
 
 const storagePrefix = "caseport:identity:";
@@ -106,6 +107,7 @@ export function start(doc, source) {
       storageRemove(storageKey);
       location.reload();
     });
+    startReply(doc, sealed, identity, portal.manifest).catch((e) => console.error("caseport: reply", e));
     performance.mark("caseport-unlocked");
     setState(doc, "unlocked");
   }
