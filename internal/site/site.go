@@ -330,36 +330,43 @@ func chooseKeys(c *casedir.Case, opt Options) ([]seal.Reader, *Result, *keystore
 	return readers, res, store, stored, nil
 }
 
-// chooseReplyRecipient sets res.ReplyRecipient: the case's [reply]
-// recipient, or the coordinator's key from the key store, made on first
-// need; none when the case leaves the reply form out.
+// chooseReplyRecipient sets res.ReplyRecipient and, when the key was made
+// now, res.CoordinatorKeyCreated.
 func chooseReplyRecipient(c *casedir.Case, opt Options, res *Result) error {
-	switch {
-	case !c.Reply.Enabled:
-		return nil
-	case c.Reply.Recipient != "":
-		res.ReplyRecipient = c.Reply.Recipient
-		return nil
-	}
 	store := opt.Store
-	if store == nil {
+	if store == nil && c.Reply.Enabled && c.Reply.Recipient == "" {
 		var err error
 		if store, err = keystore.DefaultStore(); err != nil {
 			return err
 		}
 	}
+	var err error
+	res.ReplyRecipient, res.CoordinatorKeyCreated, err = ReplyRecipient(c, store)
+	return err
+}
+
+// ReplyRecipient returns the key the portal of c seals the doctor's reply
+// to: the case's [reply] recipient, or the coordinator's key in store, made
+// on first need (created is then its file); "" when the case leaves the
+// reply form out.
+func ReplyRecipient(c *casedir.Case, store *keystore.Store) (recipient, created string, err error) {
+	switch {
+	case !c.Reply.Enabled:
+		return "", "", nil
+	case c.Reply.Recipient != "":
+		return c.Reply.Recipient, "", nil
+	}
 	if inside(c.Dir, store.Dir) {
-		return fmt.Errorf("the key store %s is inside the case folder %s: keys must never be kept with the case", store.Dir, c.Dir)
+		return "", "", fmt.Errorf("the key store %s is inside the case folder %s: keys must never be kept with the case", store.Dir, c.Dir)
 	}
-	id, created, err := store.EnsureCoordinator()
+	id, made, err := store.EnsureCoordinator()
 	if err != nil {
-		return err
+		return "", "", err
 	}
-	res.ReplyRecipient = id.Recipient().String()
-	if created {
-		res.CoordinatorKeyCreated = store.CoordinatorPath()
+	if made {
+		created = store.CoordinatorPath()
 	}
-	return nil
+	return id.Recipient().String(), created, nil
 }
 
 // checkOut refuses an output that would replace something other than a
