@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"filippo.io/age"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/caseport/caseport/internal/casedir"
@@ -243,6 +244,11 @@ func TestReplySealedInTheBrowser(t *testing.T) {
 	}
 	checkStorage(true)
 
+	// axe-core on the reply section, sealed output shown.
+	if v := s.replyAxe(t); len(v) != 0 {
+		t.Errorf("axe on the reply form:\n%s", strings.Join(v, "\n"))
+	}
+
 	// Screenshots of the form, for a person to look at.
 	shots := os.Getenv("CASEPORT_SCREENSHOTS")
 	if shots == "" {
@@ -322,4 +328,73 @@ func (s *session) downloadByKeyboard(t testing.TB, sel string) (string, []byte) 
 	}
 	t.Fatalf("pressing Enter on %s downloaded nothing", sel)
 	return "", nil
+}
+
+// replyAxe runs axe-core on the reply section only.
+func (s *session) replyAxe(t testing.TB) []string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("..", "..", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Fatalf("axe-core is missing: run `npm ci` (make bundle does): %v", err)
+	}
+	var out []string
+	s.Run(t, 60*time.Second,
+		chromedp.Evaluate(string(src), nil),
+		chromedp.Evaluate(`axe.run(document.getElementById("reply"), {resultTypes: ["violations"]}).then(r => r.violations.map(v => v.id + ": " + v.help + " (" + v.nodes.map(n => n.target.join(" ")).join(", ") + ")"))`,
+			&out, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	return out
+}
+
+// TestReplyRussianSingleFile seals a reply from the Russian example built as
+// one file opened from disk, where the page may fetch nothing at all.
+func TestReplyRussianSingleFile(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	caseDir := filepath.Join("..", "..", "cases", "sarcoma-2026-017")
+	const passphrase = "reply-test-russian-portal-long-phrase"
+	out := filepath.Join(t.TempDir(), "portal.html")
+	store := &keystore.Store{Dir: filepath.Join(t.TempDir(), "keys")}
+	if _, err := site.Build(caseDir, out, site.Options{SingleFile: true, Store: store, WorkFactor: 12, Passphrases: map[string]string{"doctor": passphrase}}); err != nil {
+		t.Fatal(err)
+	}
+	coordinator, err := store.Coordinator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSession(t)
+	s.open(t, "file://"+out+"#reader=doctor")
+	s.enter(t, passphrase, false)
+	if st := s.state(t); st != "unlocked" {
+		t.Fatalf("state %q", st)
+	}
+	s.waitFor(t, "the reply form, ready to seal", `document.querySelector('[data-reply-action="seal"]') && !document.querySelector('[data-reply-action="seal"]').disabled`)
+	if got := strings.TrimSpace(s.text(t, `[data-reply-action="seal"]`)); got != "Запечатать ответ" {
+		t.Errorf("seal button %q, want the Russian label", got)
+	}
+	const answer = "Согласна: «ре-резекция» не нужна."
+	s.Run(t, 30*time.Second, setField(`[data-reply-question="Q1"]`, answer),
+		chromedp.Focus(`[data-reply-action="seal"]`, chromedp.ByQuery), chromedp.KeyEvent("\r"))
+	s.waitFor(t, "the sealed reply", `document.querySelector("[data-reply-output]").value.includes("-----END AGE ENCRYPTED FILE-----")`)
+	var armored string
+	s.eval(t, `document.querySelector("[data-reply-output]").value`, &armored)
+	doc, _, err := reply.Open(strings.NewReader(armored), coordinator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Language != "ru" || doc.Case != "sarcoma-2026-017" || doc.Answers[0].Answer != answer {
+		t.Errorf("reply: language %q case %q first answer %q", doc.Language, doc.Case, doc.Answers[0].Answer)
+	}
+	for _, u := range s.Requests() {
+		if !strings.HasPrefix(u, "file://"+out) && !strings.HasPrefix(u, "blob:") && !strings.HasPrefix(u, "data:") {
+			t.Errorf("the single file requested %s", u)
+		}
+	}
+	var png []byte
+	s.Run(t, 30*time.Second, chromedp.EmulateViewport(390, 900), chromedp.Screenshot("#reply", &png, chromedp.ByQuery))
+	shots := os.Getenv("CASEPORT_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	if err := os.WriteFile(filepath.Join(shots, "reply-ru-390.png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
