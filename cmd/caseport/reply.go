@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -19,10 +20,14 @@ import (
 func init() {
 	register(&command{
 		name:    "reply",
-		usage:   "key | open FILE|- [--json] [-i IDENTITY_FILE] | import CASE FILE|- [-i IDENTITY_FILE]",
+		usage:   "key | open FILE [--json] [-i IDENTITY_FILE] | import CASE FILE [-i IDENTITY_FILE]",
 		summary: "the doctor's sealed reply: print the coordinator's key, open a reply, keep it with its case",
-		order:   45,
-		run:     runReply,
+		about: "key prints the coordinator's public key (made on first need in the key store, coordinator-identity.txt: " +
+			"back it up, losing it loses the replies). open decrypts the reply FILE a doctor sealed in the portal " +
+			"(- reads pasted text from standard input) and prints it; a reply sealed to another key and an altered one " +
+			"are refused, each said. import stores the decrypted reply in CASE/replies/; importing it twice changes nothing.",
+		order: 45,
+		run:   runReply,
 	})
 }
 
@@ -43,7 +48,9 @@ func runReply(args []string, stdout, stderr io.Writer) int {
 	case "import":
 		return runReplyImport(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
-		fmt.Fprintf(stdout, "usage: caseport reply %s\n\n%s\n", c.usage, c.summary)
+		fs := newFlags(c, stdout)
+		replyFlagSet(fs)
+		fs.Usage()
 		return exitOK
 	}
 	fmt.Fprintf(stderr, "caseport reply: unknown sub-command %q: use key, open or import\n", args[0])
@@ -76,12 +83,18 @@ func runReplyKey(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// replyFlagSet defines the flags of open and import on fs.
+func replyFlagSet(fs *flag.FlagSet) (asJSON *bool, idFile *string) {
+	asJSON = fs.Bool("json", false, "open: print the reply as JSON, for tools")
+	idFile = fs.String("i", "", "an age identity file `IDENTITY_FILE` to open the reply with, instead of the coordinator's key (an organisation's key, for a [reply] recipient)")
+	return asJSON, idFile
+}
+
 // replyFlags parses the flags of open and import.
 func replyFlags(name, usage string, args []string, stderr io.Writer) (pos []string, asJSON bool, idFile string, err error) {
-	c := &command{name: "reply " + name, usage: usage}
+	c := &command{name: "reply " + name, usage: usage, summary: commands["reply"].summary, about: commands["reply"].about}
 	fs := newFlags(c, stderr)
-	j := fs.Bool("json", false, "print the reply as JSON, for tools")
-	i := fs.String("i", "", "an age identity file to open the reply with, instead of the coordinator's key (an organisation's key, for a [reply] recipient)")
+	j, i := replyFlagSet(fs)
 	pos, err = parseInterspersed(fs, args)
 	return pos, *j, *i, err
 }
@@ -131,7 +144,7 @@ func replyIdentities(idFile string) ([]age.Identity, error) {
 }
 
 func runReplyOpen(args []string, stdout, stderr io.Writer) int {
-	const usage = "FILE|- [--json] [-i IDENTITY_FILE]"
+	const usage = "FILE [--json] [-i IDENTITY_FILE]"
 	pos, asJSON, idFile, err := replyFlags("open", usage, args, stderr)
 	if err != nil {
 		return usageStatus(err)
@@ -162,7 +175,7 @@ func runReplyOpen(args []string, stdout, stderr io.Writer) int {
 }
 
 func runReplyImport(args []string, stdout, stderr io.Writer) int {
-	const usage = "CASE FILE|- [-i IDENTITY_FILE]"
+	const usage = "CASE FILE [-i IDENTITY_FILE]"
 	pos, _, idFile, err := replyFlags("import", usage, args, stderr)
 	if err != nil {
 		return usageStatus(err)
