@@ -54,6 +54,9 @@ func LoadWith(dir string, opt Options) (*Case, error) {
 		return nil, &Problems{Dir: dir, List: errs}
 	}
 	c.Warnings = l.warnings()
+	if c.Placeholders, err = placeholders(c, l.caseTOML, l.lines); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -64,6 +67,7 @@ type loader struct {
 	today   Date
 
 	file     string // the file being read, for problems
+	caseTOML string // the text of case.toml
 	lines    keyLines
 	problems []Problem
 
@@ -132,6 +136,7 @@ func (l *loader) load() (*Case, error) {
 	l.file = caseFile
 	src, ok := l.readText(caseFile, true)
 	if ok {
+		l.caseTOML = src
 		l.decodeCase(c, src)
 	}
 	l.file = ""
@@ -205,12 +210,7 @@ func (l *loader) readText(name string, required bool) (string, bool) {
 	return strings.TrimPrefix(string(b), "\ufeff"), true
 }
 
-var (
-	idPattern     = regexp.MustCompile(`^[a-z0-9-]{3,64}$`)
-	readerPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
-	themePattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
-	langPattern   = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
-)
+var readerPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
 
 // The enumerations of the case format.
 var (

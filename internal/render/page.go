@@ -8,19 +8,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/caseport/caseport/content"
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/checklist"
-	"github.com/caseport/caseport/themes"
 	"github.com/yuin/goldmark/text"
 )
-
-// builtinThemes is read at each render: "caseport serve" may point it at a
-// source tree on disk.
-func builtinThemes() fs.FS { return themes.FS }
-
-// noticeFS holds notice/LANG.md; a variable so tests can give other notices.
-var noticeFS = func() fs.FS { return content.FS }
 
 func osDirFS(dir string) fs.FS { return os.DirFS(dir) }
 
@@ -56,6 +47,7 @@ type page struct {
 
 	md    *markdown
 	files map[*casedir.Attachment]*fileRef
+	texts fs.FS // the content/ tree: notice/LANG.md
 }
 
 // navItem is one link of the section navigation.
@@ -176,7 +168,7 @@ func (p *page) age() string {
 // the language has none, and nothing when neither exists.
 func (p *page) notice() template.HTML {
 	for _, lang := range []string{p.S.lang, "en"} {
-		b, err := fs.ReadFile(noticeFS(), "notice/"+lang+".md")
+		b, err := fs.ReadFile(p.texts, "notice/"+lang+".md")
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
