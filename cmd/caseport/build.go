@@ -203,6 +203,9 @@ func printBuild(w io.Writer, res *site.Result, maxInline string) {
 	if len(recipients) > 0 {
 		fmt.Fprintf(w, "\nReaders who open it with their own age key: %s\n", strings.Join(recipients, ", "))
 	}
+	if res.CoordinatorKeyCreated != "" {
+		fmt.Fprintf(w, "\nNew coordinator key for the doctors' replies: %s\nBack it up: losing it loses every reply sealed to it (caseport reply key prints its public key).\n", res.CoordinatorKeyCreated)
+	}
 	if len(res.Omitted) > 0 {
 		fmt.Fprintf(w, "\nLeft out of the single file (the portal says so; raise the limit with --max-inline, now %s):\n", maxInline)
 		for _, o := range res.Omitted {

@@ -97,6 +97,9 @@ type Options struct {
 	// Unlock is the unlock page to write, in its own language; nil means
 	// the page of the tree's language from the files built into caseport.
 	Unlock *unlockpage.Page
+	// ReplyRecipient is the age public key the portal's reply form seals
+	// the doctor's reply to, put in the encrypted manifest; "" for none.
+	ReplyRecipient string
 }
 
 // Omitted is an attachment left out of a single-file portal, as listed in
@@ -139,6 +142,12 @@ type manifest struct {
 	Pages   map[string]entry `json:"pages"`
 	Files   map[string]entry `json:"files"`
 	Omitted []Omitted        `json:"omitted"`
+	Reply   *manifestReply   `json:"reply,omitempty"`
+}
+
+// manifestReply is the manifest's "reply": where the reply form seals to.
+type manifestReply struct {
+	Recipient string `json:"recipient"`
 }
 
 // entry is one payload of the manifest.
@@ -237,6 +246,12 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 	}
 
 	m, jobs := planPayloads(tree, opt)
+	if opt.ReplyRecipient != "" {
+		if _, err := ParseRecipient(opt.ReplyRecipient); err != nil {
+			return nil, fmt.Errorf("the reply recipient: %w", err)
+		}
+		m.Reply = &manifestReply{Recipient: opt.ReplyRecipient}
+	}
 	manifestID := newID()
 	payloadDir, err := makePayloadDir(out, opt.SingleFile)
 	if err != nil {
