@@ -57,7 +57,7 @@ const (
 )
 
 // AllEngines is every engine this package drives.
-var AllEngines = []string{Chromium}
+var AllEngines = []string{Chromium, WebKit}
 
 // Options shape a browser started by Start.
 type Options struct {
