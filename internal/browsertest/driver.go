@@ -57,7 +57,7 @@ const (
 )
 
 // AllEngines is every engine this package drives.
-var AllEngines = []string{Chromium, WebKit}
+var AllEngines = []string{Chromium, WebKit, Firefox}
 
 // Options shape a browser started by Start.
 type Options struct {
@@ -280,7 +280,8 @@ func WaitDownload(t testing.TB, d Driver, name string, timeout time.Duration) []
 }
 
 // completeDownload reads a download once no engine's partial file for it
-// remains and its size has settled.
+// remains and its size has settled. An empty file counts as not yet
+// complete: Firefox creates the target empty before it writes the .part.
 func completeDownload(path string) ([]byte, bool) {
 	for _, part := range []string{".crdownload", ".part", ".download"} {
 		if _, err := os.Stat(path + part); err == nil {
@@ -288,10 +289,10 @@ func completeDownload(path string) ([]byte, bool) {
 		}
 	}
 	st, err := os.Stat(path)
-	if err != nil {
+	if err != nil || st.Size() == 0 {
 		return nil, false
 	}
-	time.Sleep(100 * time.Millisecond)
+	time.Sleep(200 * time.Millisecond)
 	data, err := os.ReadFile(path)
 	if err != nil || int64(len(data)) != st.Size() {
 		return nil, false
