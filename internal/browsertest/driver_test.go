@@ -42,6 +42,12 @@ func TestDriverBasics(t *testing.T) {
 		if err := d.Navigate(srv.URL + "/"); err != nil {
 			t.Fatal(err)
 		}
+		// Every engine is started asking for reduced motion, which turns the
+		// theme's smooth scrolling off (it makes WebKit's clicks miss).
+		var reduced bool
+		if err := d.Eval(`matchMedia("(prefers-reduced-motion: reduce)").matches`, &reduced); err != nil || !reduced {
+			t.Errorf("%s: prefers-reduced-motion: reduce is %v (%v)", engine, reduced, err)
+		}
 		if err := d.Type("#f", "two words\n"); err != nil {
 			t.Fatal(err)
 		}

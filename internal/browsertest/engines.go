@@ -106,7 +106,24 @@ func ForEachEngine(t *testing.T, scenario func(t *testing.T, engine string)) {
 	}
 }
 
-// PrintEnginesRan prints the summary line to stdout when any engine ran.
-func PrintEnginesRan() {
-	fmt.Println(EnginesRan())
+// ReportEnginesRan says which engines ran in this test binary, for a
+// TestMain to call after m.Run: a line "browser engines: chromium webkit
+// firefox" on stdout (go test shows it with -v), and, when
+// $BROWSER_ENGINES_FILE names a file, the engines appended to it one a
+// line, "PKG: chromium webkit firefox", which make test reads for its
+// summary (go test ./... hides a passing package's output).
+func ReportEnginesRan(pkg string) {
+	line := EnginesRan()
+	fmt.Println(line)
+	path := os.Getenv("BROWSER_ENGINES_FILE")
+	if path == "" {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "browsertest: %v\n", err)
+		return
+	}
+	defer f.Close()
+	fmt.Fprintf(f, "%s: %s\n", pkg, strings.TrimPrefix(line, "browser engines: "))
 }

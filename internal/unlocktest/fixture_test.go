@@ -40,6 +40,8 @@ type fixture struct {
 	Readers   []fixtureReader
 	Single    bool
 	MaxInline int64 // single-file: larger attachments are left out; < 0: no limit
+	// WorkFactor is the scrypt work factor of every slot; 0 is seal's default.
+	WorkFactor int
 }
 
 // sealed is where a fixture portal was written.
@@ -75,7 +77,7 @@ func sealFixture(t testing.TB, dir string, f fixture) *sealed {
 		out.Index = filepath.Join(dir, "portal.html")
 		target = out.Index
 	}
-	if _, err := seal.Seal(tree, readers, target, seal.Options{SingleFile: f.Single, MaxInline: f.MaxInline}); err != nil {
+	if _, err := seal.Seal(tree, readers, target, seal.Options{SingleFile: f.Single, MaxInline: f.MaxInline, WorkFactor: f.WorkFactor}); err != nil {
 		t.Fatalf("seal: %v", err)
 	}
 	out.ID = portalJSON(t, out.Index).Manifest
