@@ -312,4 +312,3 @@ func TestEnginesRememberThenLock(t *testing.T) {
 		pg.stayedLocal(t)
 	})
 }
-
