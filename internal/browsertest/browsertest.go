@@ -2,6 +2,13 @@
 // project's machines need (no sandbox as root, no background networking on a
 // machine without internet), and records every request the page makes so a
 // test can prove a portal fetched nothing from outside the machine.
+//
+// Beside that Chromium-only Browser, Driver is one engine-neutral browser:
+// Start gives Chromium (DevTools, chromedp), WebKit (WebKitWebDriver with
+// MiniBrowser on an Xvfb display, W3C WebDriver over HTTP) or Firefox ESR
+// (WebDriver BiDi over a websocket), all spoken from Go so that the tests
+// stay plain go test. ForEachEngine runs one scenario in each engine as
+// subtests named by the engine, so a failure names it.
 package browsertest
 
 import (
