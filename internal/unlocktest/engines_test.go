@@ -191,6 +191,23 @@ func (p unlockPage) nothingKept(t *testing.T, passphrase, wantKey string) {
 	}
 }
 
+// screenshot saves the page to $ENGINE_SCREENSHOTS/NAME-ENGINE.png when
+// that folder is set, for a person to compare the engines' rendering.
+func (p unlockPage) screenshot(t *testing.T, name string) {
+	t.Helper()
+	dir := os.Getenv("ENGINE_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := p.Screenshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+"-"+p.Engine()+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func (p unlockPage) stayedLocal(t *testing.T) {
 	t.Helper()
 	if ext := browsertest.External(p.Requests()); len(ext) != 0 {
@@ -256,6 +273,7 @@ func TestEnginesFolderOverHTTP(t *testing.T) {
 		pg.open(t, srv.URL+"/")
 		pg.wrongThenRight(t, readers[1])
 		pg.unlockedCase(t)
+		pg.screenshot(t, "folder-unlocked")
 		pg.click(t, "#zip")
 		if got := browsertest.WaitDownload(t, pg, "ct series.zip", 60*time.Second); !bytes.Equal(got, files["files/2/ct series.zip"]) {
 			t.Errorf("%s: downloaded %d bytes differ from the %d source bytes", engine, len(got), len(files["files/2/ct series.zip"]))
