@@ -35,6 +35,7 @@ type checkReport struct {
 	Unreferenced []string         `json:"unreferenced"`
 	Untranslated []string         `json:"untranslated,omitempty"`
 	Language     string           `json:"language,omitempty"`
+	Imaging      []imagingJSON    `json:"imaging"`
 }
 
 type problemJSON struct {
@@ -80,7 +81,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	} else {
 		printCheck(stdout, report)
 	}
-	if report.Valid && report.Ready {
+	if report.Valid && report.Ready && len(report.Errors) == 0 {
 		return exitOK
 	}
 	return exitFail
@@ -107,6 +108,7 @@ func check(dir string) (*checkReport, error) {
 		return nil, err
 	}
 	r.Warnings = toJSON(append(cs.Warnings, leftovers...))
+	checkImaging(cs, r)
 	if cs.Unreferenced != nil {
 		r.Unreferenced = cs.Unreferenced
 	}
@@ -158,6 +160,7 @@ func printCheck(w io.Writer, r *checkReport) {
 		return
 	}
 	printProblems("Warnings", r.Warnings)
+	printImaging(w, r)
 	printItems := func(heading string, items []checklist.Item) {
 		fmt.Fprintf(w, "\n%s:\n", heading)
 		for _, it := range items {
