@@ -101,6 +101,7 @@ func Render(c *casedir.Case, opt Options) (*portal.Tree, error) {
 	}
 	p.md.tableLabel = s.T("table_label")
 	p.build()
+	p.scanDICOM()
 
 	t, err := parseTemplates(p)
 	if err != nil {
