@@ -21,27 +21,38 @@ func init() {
 		name:    "build",
 		usage:   "DIR... -o OUT [--single-file] [--max-inline SIZE] [--passphrase-file F] [--allow-weak-passphrase] [--allow-placeholders] [-j N] [--timings]",
 		summary: "build the sealed portal of a case: a folder, or one HTML file",
-		order:   30,
-		run:     runBuild,
+		about: "Loads and checks the case folder DIR, renders its portal and seals every byte of it with age into OUT: a folder to put on " +
+			"any static https host, or with --single-file one HTML file. Each reader gets a key slot: a generated passphrase, printed once " +
+			"and kept in the key store, or the one given. The portal is written aside and swapped in, so a failed build leaves the previous " +
+			"portal as it was. Several case folders, or a folder of cases, build into OUT/ID/ each.",
+		env:   []string{"CASEPORT_PASSPHRASE", ThemesEnv},
+		order: 30,
+		run:   runBuild,
 	})
 }
 
 func runBuild(args []string, stdout, stderr io.Writer) int {
 	c := commands["build"]
 	fs := newFlags(c, stderr)
-	out := fs.String("o", "", "the portal to write: a folder, or with --single-file an HTML file")
+	out := fs.String("o", "", "the portal `OUT` to write: a folder, or with --single-file an HTML file")
 	single := fs.Bool("single-file", false, "write one self-contained HTML file that opens from disk")
-	maxInline := fs.String("max-inline", "50MiB", "with --single-file: the largest attachment to include (\"none\" for no limit)")
-	passFile := fs.String("passphrase-file", "", "a TOML file of reader = \"passphrase\" lines, instead of generated passphrases")
+	maxInline := fs.String("max-inline", "50MiB", "with --single-file: the largest attachment to include, a `SIZE` such as 20MiB (\"none\" for no limit)")
+	passFile := fs.String("passphrase-file", "", "a TOML file `F` of reader = \"passphrase\" lines, instead of generated passphrases")
 	allowWeak := fs.Bool("allow-weak-passphrase", false, "accept a given passphrase that caseport finds weak")
 	allowPlaceholders := fs.Bool("allow-placeholders", false, "build although values marked FILL IN by caseport new remain")
-	jobs := fs.Int("j", 0, "with several cases: how many to build at once (default: one per core)")
+	jobs := fs.Int("j", 0, "with several cases: build `N` at once (default: one per core)")
 	timings := fs.Bool("timings", false, "print how long each step of each build took")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return usageStatus(err)
 	}
-	if len(pos) == 0 || *out == "" {
+	switch {
+	case len(pos) == 0:
+		fmt.Fprintf(stderr, "caseport build: give a case folder (or several, or a folder of cases)\n\n")
+		fs.Usage()
+		return exitUsage
+	case *out == "":
+		fmt.Fprintf(stderr, "caseport build: -o is missing: give the portal to write, e.g. -o portal (a folder) or --single-file -o portal.html\n\n")
 		fs.Usage()
 		return exitUsage
 	}

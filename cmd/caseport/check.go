@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 
+	"path/filepath"
+
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/checklist"
 	"github.com/caseport/caseport/internal/scaffold"
@@ -17,8 +19,16 @@ func init() {
 		name:    "check",
 		usage:   "DIR [--json]",
 		summary: "check a case folder: errors, required and recommended records, files not referenced",
-		order:   20,
-		run:     runCheck,
+		about: "Reads the case folder DIR without writing to it and reports every error (with file, line and key), " +
+			"every warning, which required and recommended records are present or missing and why the reviewing doctor needs them, " +
+			"and the files that nothing references. build refuses what check calls not ready.",
+		exits: []string{
+			"0 ready to build: no errors and every required record present",
+			"1 errors, or a required record missing: the report says what to do",
+			"2 the command line is wrong (usage)",
+		},
+		order: 20,
+		run:   runCheck,
 	})
 }
 
@@ -43,12 +53,14 @@ type problemJSON struct {
 	Line    int    `json:"line,omitempty"`
 	Key     string `json:"key,omitempty"`
 	Message string `json:"message"`
+	Column  int    `json:"column,omitempty"`
+	Excerpt string `json:"excerpt,omitempty"`
 }
 
 func toJSON(ps []casedir.Problem) []problemJSON {
 	out := []problemJSON{}
 	for _, p := range ps {
-		out = append(out, problemJSON{p.File, p.Line, p.Key, p.Message})
+		out = append(out, problemJSON{p.File, p.Line, p.Key, p.Message, p.Column, p.Excerpt})
 	}
 	return out
 }
@@ -90,6 +102,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 // check loads the case and evaluates the checklist; the error is for a
 // folder that cannot be read at all.
 func check(dir string) (*checkReport, error) {
+	// The folder by its name, also for "check .": the report is read
+	// apart from the shell it was asked in.
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
 	r := &checkReport{Case: dir, Errors: []problemJSON{}, Warnings: []problemJSON{}, Unreferenced: []string{}}
 	cs, err := casedir.Load(dir)
 	var problems *casedir.Problems
@@ -151,7 +168,7 @@ func printCheck(w io.Writer, r *checkReport) {
 		}
 		fmt.Fprintf(w, "\n%s (%d):\n", heading, len(ps))
 		for _, p := range ps {
-			fmt.Fprintf(w, "  %s\n", casedir.Problem{File: p.File, Line: p.Line, Key: p.Key, Message: p.Message})
+			fmt.Fprintf(w, "  %s\n", casedir.Problem{File: p.File, Line: p.Line, Key: p.Key, Message: p.Message, Column: p.Column, Excerpt: p.Excerpt})
 		}
 	}
 	printProblems("Errors", r.Errors)

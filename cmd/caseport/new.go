@@ -13,16 +13,19 @@ func init() {
 		name:    "new",
 		usage:   "DIR [--language LANG] [--id ID]",
 		summary: "create a case folder to fill in: case.toml skeleton, suggested questions, sub-folders",
-		order:   10,
-		run:     runNew,
+		about: "Creates DIR (new, or empty) as a case folder to fill in: a commented case.toml whose required values are marked FILL IN, " +
+			"questions.md seeded with suggested questions in the portal's language, and sub-folders for the records. " +
+			"Nothing is written unless all of it can be.",
+		order: 10,
+		run:   runNew,
 	})
 }
 
 func runNew(args []string, stdout, stderr io.Writer) int {
 	c := commands["new"]
 	fs := newFlags(c, stderr)
-	lang := fs.String("language", scaffold.DefaultLanguage, "the portal's language, and of the suggested questions (\"en\", \"ru\", ...)")
-	id := fs.String("id", "", "the case id (default: made from the folder name)")
+	lang := fs.String("language", scaffold.DefaultLanguage, "the portal's `LANG`uage, and of the suggested questions (\"en\", \"ru\", ...)")
+	id := fs.String("id", "", "the case `ID` (default: made from the folder name)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return usageStatus(err)

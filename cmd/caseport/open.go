@@ -19,23 +19,33 @@ func init() {
 		name:    "open",
 		usage:   "OUT|FILE.html [--reader NAME] [--passphrase-file F | -i IDENTITY_FILE] -o DIR",
 		summary: "decrypt a sealed portal into plain files (the passphrase from a file, CASEPORT_PASSPHRASE or the terminal)",
-		order:   40,
-		run:     runOpen,
+		about: "Decrypts the sealed portal OUT (a folder) or FILE.html (a single file) into the new or empty folder DIR, " +
+			"as the browser would: the passphrase comes from --passphrase-file, CASEPORT_PASSPHRASE or the terminal, " +
+			"or an age identity file opens a reader's age-key slot. A wrong passphrase and an altered portal are told apart.",
+		env:   []string{"CASEPORT_PASSPHRASE"},
+		order: 40,
+		run:   runOpen,
 	})
 }
 
 func runOpen(args []string, stdout, stderr io.Writer) int {
 	c := commands["open"]
 	fs := newFlags(c, stderr)
-	out := fs.String("o", "", "the folder to write the portal's files into (new or empty)")
-	reader := fs.String("reader", "", "the reader's name; without it every key slot is tried")
-	passFile := fs.String("passphrase-file", "", "a file holding the passphrase, or the TOML file of reader = \"passphrase\" lines given to build")
-	idFile := fs.String("i", "", "an age identity file, for a reader with an age key (recipient)")
+	out := fs.String("o", "", "the folder `DIR` to write the portal's files into (new or empty)")
+	reader := fs.String("reader", "", "the reader's `NAME`; without it every key slot is tried")
+	passFile := fs.String("passphrase-file", "", "a file `F` holding the passphrase, or the TOML file of reader = \"passphrase\" lines given to build")
+	idFile := fs.String("i", "", "an age identity file `IDENTITY_FILE`, for a reader with an age key (recipient)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return usageStatus(err)
 	}
-	if len(pos) != 1 || *out == "" {
+	switch {
+	case len(pos) != 1:
+		fmt.Fprintf(stderr, "caseport open: give one sealed portal: a folder written by build, or its single HTML file\n\n")
+		fs.Usage()
+		return exitUsage
+	case *out == "":
+		fmt.Fprintf(stderr, "caseport open: -o is missing: give the new or empty folder to write the portal's files into, e.g. -o opened\n\n")
 		fs.Usage()
 		return exitUsage
 	}

@@ -12,8 +12,10 @@ func init() {
 		name:    "passphrase",
 		usage:   "",
 		summary: "print a fresh generated passphrase",
-		order:   60,
-		run:     runPassphrase,
+		about: "Prints a passphrase of seven words drawn from the operating system's random source (about 79 bits), " +
+			"the kind build generates for each reader.",
+		order: 60,
+		run:   runPassphrase,
 	})
 }
 

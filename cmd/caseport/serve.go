@@ -34,8 +34,12 @@ func init() {
 		name:    "serve",
 		usage:   "DIR [--addr 127.0.0.1:1414] [--open] [--sealed]",
 		summary: "preview the portal in a browser, rebuilding and reloading on every save",
-		order:   50,
-		run:     runServe,
+		about: "Serves the case folder DIR's portal on a loopback address, unencrypted, for whoever edits the case: every save " +
+			"rebuilds it and reloads the browser, keeping the scroll position; an error is shown over the last good page and " +
+			"the preview keeps running. --sealed serves the sealed portal instead, to try the unlock page.",
+		env:   []string{ThemesEnv, SourceEnv},
+		order: 50,
+		run:   runServe,
 	})
 }
 
@@ -100,6 +104,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	dir := pos[0]
+	if _, err := casedir.Folder(dir); err != nil {
+		fmt.Fprintf(stderr, "caseport serve: %v\n", err)
+		return exitFail
+	}
 	addrGiven := false
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "addr" {

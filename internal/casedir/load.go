@@ -95,22 +95,33 @@ func (l *loader) bySeverity(sev Severity) []Problem {
 func (l *loader) errors() []Problem   { return l.bySeverity(Error) }
 func (l *loader) warnings() []Problem { return l.bySeverity(Warning) }
 
-// load returns a non-nil error only when the directory itself cannot be
-// read; problems with its contents are collected in l.problems.
-func (l *loader) load() (*Case, error) {
-	abs, err := filepath.Abs(l.given)
+// Folder returns the absolute path of the case folder given, or an error
+// that says what to do when it is missing or not a folder. Load, and every
+// command that takes a case folder, use it, so they all say the same.
+func Folder(given string) (string, error) {
+	abs, err := filepath.Abs(given)
 	if err != nil {
-		return nil, fmt.Errorf("case %s: %w", l.given, err)
+		return "", fmt.Errorf("case %s: %w", given, err)
 	}
 	info, err := os.Stat(abs)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("case %s: no such folder (create one with: caseport new %s)", l.given, l.given)
+			return "", fmt.Errorf("case %s: no such folder (create one with: caseport new %s)", given, given)
 		}
-		return nil, fmt.Errorf("case %s: %w", l.given, err)
+		return "", fmt.Errorf("case %s: %w", given, err)
 	}
 	if !info.IsDir() {
-		return nil, fmt.Errorf("case %s: not a folder: give the case folder, the one that holds case.toml", l.given)
+		return "", fmt.Errorf("case %s: not a folder: give the case folder, the one that holds case.toml", given)
+	}
+	return abs, nil
+}
+
+// load returns a non-nil error only when the directory itself cannot be
+// read; problems with its contents are collected in l.problems.
+func (l *loader) load() (*Case, error) {
+	abs, err := Folder(l.given)
+	if err != nil {
+		return nil, err
 	}
 	l.dir = abs
 	if l.realDir, err = filepath.EvalSymlinks(abs); err != nil {
@@ -220,13 +231,7 @@ func (l *loader) decodeCase(c *Case, src string) {
 	if _, err := toml.Decode(src, &raw); err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			msg := pe.Message
-			if pe.Usage != "" {
-				msg += " (" + strings.TrimSpace(strings.SplitN(pe.Usage, "\n", 2)[0]) + ")"
-			}
-			key := indexedKey(scanKeyLines(src), pe.LastKey, pe.Position.Line)
-			l.problems = append(l.problems, Problem{File: caseFile, Line: pe.Position.Line, Key: key,
-				Message: "TOML syntax: " + msg})
+			l.problems = append(l.problems, syntaxProblem(src, pe))
 		} else {
 			l.problems = append(l.problems, Problem{File: caseFile, Message: "TOML syntax: " + err.Error()})
 		}

@@ -37,6 +37,12 @@ type Problem struct {
 	Key string
 	// Message says what was found and what is allowed.
 	Message string
+	// Column is the 1-based column on Line, in characters; 0 when unknown.
+	Column int
+	// Excerpt is the line itself, for problems a person finds faster by
+	// seeing it (TOML syntax errors); String shows it with a caret under
+	// Column.
+	Excerpt string
 }
 
 // String formats the problem like a compiler message, so editors can jump to
@@ -55,6 +61,12 @@ func (p Problem) String() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(p.Message)
+	if p.Excerpt != "" {
+		fmt.Fprintf(&b, "\n      %s", p.Excerpt)
+		if p.Column > 0 {
+			fmt.Fprintf(&b, "\n      %s^", strings.Repeat(" ", p.Column-1))
+		}
+	}
 	return b.String()
 }
 

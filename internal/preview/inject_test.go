@@ -100,7 +100,7 @@ func TestInjectPreview(t *testing.T) {
 }
 
 func TestIgnored(t *testing.T) {
-	for _, name := range []string{".questions.md.swp", ".case.toml.swx", "4913", "notes.md~", "#notes.md#", ".#notes.md", ".DS_Store"} {
+	for _, name := range []string{".questions.md.swp", ".case.toml.swx", "4913", "notes.md~", "#notes.md#", ".#notes.md", ".DS_Store", ".goutputstream-QX81T2", "~$biopsy.docx", ".~lock.biopsy.docx#", "case.toml___jb_tmp___", ".case.toml.tmp.1234", "notes.md.kate-swp", "ct.zip.part"} {
 		if !ignored(name) {
 			t.Errorf("%s not ignored", name)
 		}

@@ -179,10 +179,22 @@ func ignored(base string) bool {
 		return true // emacs lock files
 	case strings.HasPrefix(base, "#") && strings.HasSuffix(base, "#"):
 		return true // emacs auto-save files
+	case strings.HasPrefix(base, ".goutputstream-"):
+		return true // gedit and other GTK editors' atomic saves
+	case strings.HasPrefix(base, "~$"):
+		return true // Microsoft Office and LibreOffice lock files
+	case strings.HasPrefix(base, ".~lock.") && strings.HasSuffix(base, "#"):
+		return true // LibreOffice lock files
+	case strings.HasSuffix(base, "___jb_tmp___"), strings.HasSuffix(base, "___jb_old___"):
+		return true // JetBrains editors' safe writes
+	case strings.HasPrefix(base, ".") && strings.Contains(base, ".tmp"):
+		return true // atomic saves to a hidden ".NAME.tmpXXXX" (VS Code, many tools)
 	}
 	switch strings.ToLower(filepath.Ext(base)) {
-	case ".swp", ".swx", ".swo":
-		return true // vim swap files
+	case ".swp", ".swx", ".swo", ".kate-swp":
+		return true // vim and kate swap files
+	case ".tmp", ".crdownload", ".part":
+		return true // temporary files, downloads still being written
 	}
 	return false
 }

@@ -73,6 +73,9 @@ func index(t testing.TB, tree *portal.Tree) string {
 // output in testdata/golden. Run with -update to accept a change, then
 // review the diff.
 func TestGolden(t *testing.T) {
+	if *update && os.Getenv("CI") != "" {
+		t.Fatal("-update rewrites the reviewed golden files and refuses to run under CI=true: run it on a developer's machine and review the diff")
+	}
 	for _, gc := range goldenCases(t) {
 		t.Run(gc.name, func(t *testing.T) {
 			tree := renderCase(t, loadCase(t, gc.dir))

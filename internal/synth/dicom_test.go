@@ -126,7 +126,7 @@ func TestDICOMSliceStructure(t *testing.T) {
 
 func TestDICOMUIDs(t *testing.T) {
 	s := testStudy()
-	if s.uid("study") != s.uid("study") {
+	if first, again := s.uid("study"), s.uid("study"); first != again {
 		t.Error("UIDs differ between calls")
 	}
 	if s.uid("instance", 1) == s.uid("instance", 2) {

@@ -72,11 +72,10 @@ func filter(out []string) []string {
 	seen := map[string]bool{}
 	var keep []string
 	for _, n := range out {
-		l := strings.ToLower(n)
-		if len(n) < MinNeedle || seen[l] || bytes.Contains(base, []byte(l)) {
+		if len(n) < MinNeedle || seen[n] || bytes.Contains(base, []byte(strings.ToLower(n))) {
 			continue
 		}
-		seen[l] = true
+		seen[n] = true
 		keep = append(keep, n)
 	}
 	return keep
@@ -120,31 +119,35 @@ func baseline() []byte {
 	return b.Bytes()
 }
 
-var base64Re = regexp.MustCompile(`[A-Za-z0-9+/=]{64,}`)
+// base64Re matches runs of base64 (and base32) text: inlined payloads,
+// key slots, age headers' stanzas and payload names. Random text of that
+// alphabet holds any given six characters often enough to make a scan
+// flaky, so inside such runs only needles of at least MinBase64Needle
+// bytes are searched, and the run's decoded bytes are searched instead.
+var base64Re = regexp.MustCompile(`[A-Za-z0-9+/=_-]{20,}`)
 
-// LeakScan fails t for each needle found, ignoring case, in a file name
-// under out (a portal folder or file), in a file's bytes, or in the bytes
-// that any long base64 run of an HTML file decodes to (inlined payloads and
-// key slots).
+// MinBase64Needle is the shortest needle searched for inside base64 text:
+// at 64 symbols a position, a chance match of 16 characters is about one in
+// 10^28 per position, so the scan never reports one.
+const MinBase64Needle = 16
+
+// LeakScan fails t for each needle found, exactly (case-sensitively), in a
+// file name under out (a portal folder or file), in a file's bytes, or in
+// the bytes that any long base64 run of an HTML file decodes to (inlined
+// payloads and key slots). Inside base64 text itself only needles of
+// MinBase64Needle bytes or more are searched: shorter ones match random
+// base64 by chance.
 func LeakScan(t testing.TB, out string, needles []string) {
 	t.Helper()
-	var lower [][]byte
-	for _, n := range needles {
-		if len(n) >= MinNeedle {
-			lower = append(lower, bytes.ToLower([]byte(n)))
-		}
-	}
-	if len(lower) == 0 {
+	s := newScanner(needles)
+	if len(s.short)+len(s.long) == 0 {
 		t.Fatalf("leak scan of %s: no needles to search for", out)
 	}
 	reported := map[string]bool{}
-	check := func(where string, data []byte) {
-		data = bytes.ToLower(data)
-		for _, n := range lower {
-			if bytes.Contains(data, n) && !reported[where+"\x00"+string(n)] {
-				reported[where+"\x00"+string(n)] = true
-				t.Errorf("leak: %s contains %q", where, n)
-			}
+	report := func(where, needle string) {
+		if !reported[where+"\x00"+needle] {
+			reported[where+"\x00"+needle] = true
+			t.Errorf("leak: %s contains %q", where, needle)
 		}
 	}
 	files := 0
@@ -153,12 +156,12 @@ func LeakScan(t testing.TB, out string, needles []string) {
 			return err
 		}
 		rel, _ := filepath.Rel(filepath.Dir(out), p)
-		check("the name "+rel, []byte(rel))
+		s.text("the name "+rel, []byte(rel), report)
 		if d.IsDir() {
 			return nil
 		}
 		files++
-		if err := scanFile(p, check); err != nil {
+		if err := scanFile(p, func(where string, data []byte) { s.text(where, data, report) }); err != nil {
 			return err
 		}
 		if strings.HasSuffix(p, ".html") {
@@ -168,7 +171,7 @@ func LeakScan(t testing.TB, out string, needles []string) {
 			}
 			for _, m := range base64Re.FindAll(data, -1) {
 				if dec, err := base64.StdEncoding.DecodeString(string(m)); err == nil {
-					check("base64 in "+p, dec)
+					s.text("base64 in "+p, dec, report)
 				}
 			}
 		}
@@ -180,6 +183,53 @@ func LeakScan(t testing.TB, out string, needles []string) {
 	if files == 0 {
 		t.Fatalf("leak scan of %s: no files", out)
 	}
+}
+
+// scanner holds the needles of one scan, split by where they may be
+// searched.
+type scanner struct {
+	short [][]byte // MinNeedle <= len < MinBase64Needle: outside base64 runs only
+	long  [][]byte // len >= MinBase64Needle: everywhere
+}
+
+func newScanner(needles []string) *scanner {
+	s := &scanner{}
+	for _, n := range needles {
+		switch {
+		case len(n) >= MinBase64Needle:
+			s.long = append(s.long, []byte(n))
+		case len(n) >= MinNeedle:
+			s.short = append(s.short, []byte(n))
+		}
+	}
+	return s
+}
+
+// text reports each needle in data: long needles anywhere, short ones only
+// in the parts of data that are not base64 runs (each such part searched
+// on its own, so a match never spans a run).
+func (s *scanner) text(where string, data []byte, report func(where, needle string)) {
+	for _, n := range s.long {
+		if bytes.Contains(data, n) {
+			report(where, string(n))
+		}
+	}
+	if len(s.short) == 0 {
+		return
+	}
+	prev := 0
+	search := func(part []byte) {
+		for _, n := range s.short {
+			if bytes.Contains(part, n) {
+				report(where, string(n))
+			}
+		}
+	}
+	for _, loc := range base64Re.FindAllIndex(data, -1) {
+		search(data[prev:loc[0]])
+		prev = loc[1]
+	}
+	search(data[prev:])
 }
 
 // scanFile streams the file at p through check in overlapping chunks, so
