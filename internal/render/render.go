@@ -34,6 +34,9 @@ type Options struct {
 	// Checklist evaluates the completeness checklist; nil means
 	// checklist.Evaluate. Tests set it to show given outcomes.
 	Checklist func(*casedir.Case) (checklist.Report, error)
+	// PreviewDir is a folder for the preview images of DICOM series; the
+	// caller removes it once the tree is sealed. No previews without it.
+	PreviewDir string
 }
 
 // CSP is the Content-Security-Policy of index.html: the page needs its own
@@ -101,7 +104,7 @@ func Render(c *casedir.Case, opt Options) (*portal.Tree, error) {
 	}
 	p.md.tableLabel = s.T("table_label")
 	p.build()
-	p.scanDICOM()
+	p.scanDICOM(tree, opt.PreviewDir)
 
 	t, err := parseTemplates(p)
 	if err != nil {

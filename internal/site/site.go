@@ -169,7 +169,14 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	res.Out = outAbs
 	lap(&tm.Keys)
 
-	tree, err := renderCase(c, render.Options{ThemesDir: opt.ThemesDir})
+	// DICOM previews are written to a private temporary folder, sealed from
+	// there, and removed with it.
+	previews, err := os.MkdirTemp("", "caseport-previews-")
+	if err != nil {
+		return nil, fmt.Errorf("rendering case %s: %w", c.ID, err)
+	}
+	defer os.RemoveAll(previews)
+	tree, err := renderCase(c, render.Options{ThemesDir: opt.ThemesDir, PreviewDir: previews})
 	if err != nil {
 		return nil, fmt.Errorf("rendering case %s: %w", c.ID, err)
 	}
