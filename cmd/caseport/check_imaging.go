@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/caseport/caseport/internal/casedir"
+	"github.com/caseport/caseport/internal/dicomimage"
 	"github.com/caseport/caseport/internal/dicomscan"
 )
 
@@ -15,6 +17,16 @@ type imagingJSON struct {
 	File  string             `json:"file"`
 	Size  int64              `json:"size"`
 	DICOM *dicomscan.Summary `json:"dicom,omitempty"`
+	// Previews is what the build will add to the portal for the archive.
+	Previews *previewsJSON `json:"previews,omitempty"`
+}
+
+// previewsJSON is the size of an archive's previews against their budget.
+type previewsJSON struct {
+	Bytes     int64    `json:"bytes"`
+	Budget    int64    `json:"budget"`
+	Images    int      `json:"images"`
+	NoPreview []string `json:"no_preview"` // series without previews, with why
 }
 
 // checkImaging reads the DICOM archive of every [[imaging]] entry that has
@@ -28,7 +40,11 @@ func checkImaging(cs *casedir.Case, r *checkReport) {
 		}
 		key := fmt.Sprintf("imaging[%d]", i+1)
 		sum, err := dicomscan.Scan(im.Images.Abs, dicomscan.Options{})
-		r.Imaging = append(r.Imaging, imagingJSON{Key: key + ".images", File: im.Images.Path, Size: im.Images.Size, DICOM: sum})
+		ij := imagingJSON{Key: key + ".images", File: im.Images.Path, Size: im.Images.Size, DICOM: sum}
+		if err == nil {
+			ij.Previews = previewFigures(im.Images, sum)
+		}
+		r.Imaging = append(r.Imaging, ij)
 		for _, f := range dicomscan.Compare(sum, err, im.Date.String(), im.Modality) {
 			p := problemJSON{File: "case.toml", Key: key + "." + f.Field, Message: f.Message}
 			if f.Error {
@@ -38,6 +54,39 @@ func checkImaging(cs *casedir.Case, r *checkReport) {
 			}
 		}
 	}
+}
+
+// previewFigures renders the archive's previews as the build will, into a
+// temporary folder, to say how large they are.
+func previewFigures(a *casedir.Attachment, sum *dicomscan.Summary) *previewsJSON {
+	dir, err := os.MkdirTemp("", "caseport-check-previews-")
+	if err != nil {
+		return nil
+	}
+	defer os.RemoveAll(dir)
+	set, err := dicomimage.Previews(a.Abs, a.Size, sum, dicomimage.PreviewOptions{Dir: dir})
+	if err != nil {
+		return &previewsJSON{NoPreview: []string{err.Error()}}
+	}
+	p := &previewsJSON{Bytes: set.Bytes, Budget: set.Budget, NoPreview: []string{}}
+	for _, sp := range set.Series {
+		se := sum.Studies[sp.Study].Series[sp.Series]
+		if sp.Skipped != "" {
+			p.NoPreview = append(p.NoPreview, fmt.Sprintf("%s (%s)", seriesLabel(se), sp.Skipped))
+			continue
+		}
+		for _, files := range sp.Slices {
+			p.Images += len(files)
+		}
+	}
+	return p
+}
+
+func seriesLabel(se *dicomscan.Series) string {
+	if se.Description != "" {
+		return se.Description
+	}
+	return fmt.Sprintf("series %d", se.Number)
 }
 
 // printImaging says in a line per archive what its headers hold.
@@ -63,5 +112,25 @@ func printImaging(w io.Writer, r *checkReport) {
 		}
 		fmt.Fprintf(w, "%s, %s, %s (%s)\n", plural(len(s.Studies), "study", "studies"),
 			plural(series, "series", "series"), plural(s.Images(), "image", "images"), strings.Join(studies, "; "))
+		if p := im.Previews; p != nil {
+			fmt.Fprintf(w, "    previews: %s, %s of a budget of %s (a quarter of the archive's %s)\n",
+				plural(p.Images, "image", "images"), humanSize(p.Bytes), humanSize(p.Budget), humanSize(im.Size))
+			for _, n := range p.NoPreview {
+				fmt.Fprintf(w, "    no preview: %s; the images are in the archive\n", n)
+			}
+		}
 	}
+}
+
+// humanSize formats a byte count as "18 kB", "1.2 MB".
+func humanSize(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1000)
+	case n < 1000*1000*1000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
 }

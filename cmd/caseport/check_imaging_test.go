@@ -58,6 +58,8 @@ func TestCheckImagingArchive(t *testing.T) {
 		"case.toml: imaging[1].images: 2 files in the archive are not DICOM (README.TXT, autorun.inf)",
 		"case.toml: imaging[1].images: the DICOM headers hold identifying data (patient name, patient ID)",
 		"imaging[1].images imaging/ct-2026-08-01-dicom.zip: 2 studies, 2 series, 5 images (MR 2026-08-01; CT 2026-08-03)",
+		"    previews: ",
+		"(a quarter of the archive's ",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -69,6 +71,8 @@ func TestCheckImagingArchive(t *testing.T) {
 		Warnings []problemJSON
 		Imaging  []struct {
 			Key, File string
+			Size      int64
+			Previews  struct{ Bytes, Budget int64 }
 			DICOM     struct {
 				NonDICOM int `json:"non_dicom"`
 				Studies  []struct {
@@ -85,6 +89,9 @@ func TestCheckImagingArchive(t *testing.T) {
 	if len(r.Imaging) != 1 || r.Imaging[0].Key != "imaging[1].images" || r.Imaging[0].DICOM.NonDICOM != 2 ||
 		len(r.Imaging[0].DICOM.Studies) != 2 || r.Imaging[0].DICOM.Studies[1].Series[0].Images != 3 || r.Imaging[0].DICOM.Studies[1].Date != "2026-08-03" {
 		t.Errorf("check --json imaging: %+v", r.Imaging)
+	}
+	if p := r.Imaging[0].Previews; p.Budget != r.Imaging[0].Size/4 || p.Bytes <= 0 || p.Bytes > p.Budget {
+		t.Errorf("previews %d bytes, budget %d, archive %d: want within a quarter of the archive", p.Bytes, p.Budget, r.Imaging[0].Size)
 	}
 	if len(r.Warnings) != 4 {
 		t.Errorf("%d warnings, want 4: %+v", len(r.Warnings), r.Warnings)
