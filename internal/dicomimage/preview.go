@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -125,8 +126,16 @@ func (sp *SeriesPreview) render(src *archive, se *dicomscan.Series, dir string, 
 		}
 	}
 	sp.Slices = make([][]string, len(jobs))
-	// Choose the encoding on the middle slice, which is the most typical.
-	enc, err := sp.choose(src, jobs[len(jobs)/2], se, len(jobs), allowance, opt)
+	// Choose the encoding on the middle slice, which is the most typical,
+	// or the nearest one that decodes.
+	var enc encoding
+	var err error
+	for d := 0; d < len(jobs) && d < 8; d++ {
+		k := (len(jobs)/2 + d) % len(jobs)
+		if enc, err = sp.choose(src, jobs[k], len(jobs), allowance, opt); err == nil || errors.Is(err, ErrUnsupported) {
+			break
+		}
+	}
 	if err != nil {
 		sp.Skipped = err.Error()
 		return nil
@@ -180,7 +189,7 @@ func (sp *SeriesPreview) render(src *archive, se *dicomscan.Series, dir string, 
 // choose picks windows, size and format so that the series fits its
 // allowance: PNG or JPEG, whichever is smaller; the CT presets only if
 // they fit; then smaller images.
-func (sp *SeriesPreview) choose(src *archive, j job, se *dicomscan.Series, slices int, allowance int64, opt PreviewOptions) (encoding, error) {
+func (sp *SeriesPreview) choose(src *archive, j job, slices int, allowance int64, opt PreviewOptions) (encoding, error) {
 	h, px, err := src.read(j.inst.Entry)
 	if err != nil {
 		return encoding{}, err
