@@ -19,7 +19,7 @@ import (
 func init() {
 	register(&command{
 		name:    "build",
-		usage:   "DIR... -o OUT [--single-file] [--max-inline SIZE] [--passphrase-file F] [--allow-weak-passphrase] [--work-factor N] [--allow-placeholders] [-j N] [--timings]",
+		usage:   "DIR... -o OUT [--single-file] [--max-inline SIZE] [--passphrase-file F] [--allow-weak-passphrase] [--work-factor N] [--allow-placeholders] [--allow-incomplete] [-j N] [--timings]",
 		summary: "build the sealed portal of a case: a folder, or one HTML file",
 		about: "Loads and checks the case folder DIR, renders its portal and seals every byte of it with age into OUT: a folder to put on " +
 			"any static https host, or with --single-file one HTML file. Each reader gets a key slot: a generated passphrase, printed once " +
@@ -44,6 +44,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	allowWeak := fs.Bool("allow-weak-passphrase", false, "accept a given passphrase that caseport finds weak")
 	workFactor := fs.Int("work-factor", 0, fmt.Sprintf("the scrypt work factor `N` of given passphrases' key slots, %d to %d (default %d; generated passphrases get %d; docs/sealing.md)", minWorkFactor, seal.MaxWorkFactor, seal.DefaultWorkFactor, seal.GeneratedWorkFactor))
 	allowPlaceholders := fs.Bool("allow-placeholders", false, "build although values marked FILL IN by caseport new remain")
+	allowIncomplete := fs.Bool("allow-incomplete", false, "build although check calls the case not ready (a required record is missing)")
 	jobs := fs.Int("j", 0, "with several cases: build `N` at once (default: one per core)")
 	timings := fs.Bool("timings", false, "print how long each step of each build took")
 	pos, err := parseInterspersed(fs, args)
@@ -60,7 +61,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	opt := site.Options{SingleFile: *single, AllowWeak: *allowWeak, AllowPlaceholders: *allowPlaceholders,
+	opt := site.Options{SingleFile: *single, AllowWeak: *allowWeak, AllowPlaceholders: *allowPlaceholders, AllowIncomplete: *allowIncomplete,
 		Passphrase: os.Getenv("CASEPORT_PASSPHRASE"), ThemesDir: os.Getenv(ThemesEnv)}
 	if opt.MaxInline, err = parseSize(*maxInline); err != nil {
 		fmt.Fprintf(stderr, "caseport build: --max-inline: %v\n", err)
@@ -178,6 +179,16 @@ func printTimings(w io.Writer, t site.Timings) {
 
 func printBuild(w io.Writer, res *site.Result, maxInline string) {
 	fmt.Fprintf(w, "Sealed portal written: %s\n", res.Out)
+	if r := res.Records; r.Recommended > 0 {
+		fmt.Fprintf(w, "Recommended records: %d of %d present", r.RecommendedPresent, r.Recommended)
+		if r.RecommendedPresent < r.Recommended {
+			fmt.Fprintf(w, " (caseport check lists the missing ones and why the doctor needs them)")
+		}
+		if r.RequiredPresent < r.Required {
+			fmt.Fprintf(w, "; built with --allow-incomplete: %d of %d required records present", r.RequiredPresent, r.Required)
+		}
+		fmt.Fprintln(w)
+	}
 	var generated, kept, given, recipients []string
 	for _, r := range res.Readers {
 		switch r.Key {

@@ -12,9 +12,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/caseport/caseport/internal/casedir"
+	"github.com/caseport/caseport/internal/checklist"
 	"github.com/caseport/caseport/internal/inside"
 	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/portal"
@@ -55,6 +57,9 @@ type Options struct {
 	// marked to replace; without it such a case is refused, since the doctor
 	// would read the placeholders.
 	AllowPlaceholders bool
+	// AllowIncomplete builds a case that check calls not ready: a required
+	// record is missing.
+	AllowIncomplete bool
 	// ThemesDir is render.Options.ThemesDir: a folder of the coordinator's
 	// own themes, beside the built-in ones.
 	ThemesDir string
@@ -98,6 +103,8 @@ type Result struct {
 	Omitted []seal.Omitted
 	// StorePath is the key store file of the case, when used.
 	StorePath string
+	// Records counts the checklist's records as check does.
+	Records Records
 	// ReplyRecipient is the key the portal's reply form seals to; "" when
 	// the case leaves the form out.
 	ReplyRecipient string
@@ -126,6 +133,51 @@ type Timings struct {
 
 // Total is the sum of the steps.
 func (t Timings) Total() time.Duration { return t.Load + t.Keys + t.Render + t.Seal + t.Write }
+
+// Records counts the checklist's records of a case: how many of the
+// required and of the recommended ones are present (or do not apply).
+type Records struct {
+	Required, RequiredPresent       int
+	Recommended, RecommendedPresent int
+}
+
+func countRecords(list checklist.Report) Records {
+	var r Records
+	for _, it := range list.Items {
+		present := it.Status != checklist.Missing
+		switch it.Level {
+		case checklist.Required:
+			r.Required++
+			if present {
+				r.RequiredPresent++
+			}
+		case checklist.Recommended:
+			r.Recommended++
+			if present {
+				r.RecommendedPresent++
+			}
+		}
+	}
+	return r
+}
+
+// notReady is the error of a case that check calls not ready: it names each
+// missing required record and what to do about it.
+func notReady(c *casedir.Case, list checklist.Report) error {
+	var b strings.Builder
+	missing := 0
+	for _, it := range list.ByLevel(checklist.Required) {
+		if it.Status == checklist.Missing {
+			missing++
+			fmt.Fprintf(&b, "\n  %s: %s", it.Title, it.Detail)
+		}
+	}
+	what := "a required record is"
+	if missing > 1 {
+		what = fmt.Sprintf("%d required records are", missing)
+	}
+	return fmt.Errorf("case %s is not ready to build: %s missing:%s\nAdd them (caseport check %s says why the doctor needs each), or build anyway with --allow-incomplete", c.ID, what, b.String(), c.Dir)
+}
 
 // Build loads the case in caseDir, renders and seals it, and replaces out
 // with the new portal (a folder, or with opt.SingleFile an HTML file). out
@@ -162,6 +214,13 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	if !opt.AllowPlaceholders && len(c.Placeholders) > 0 {
 		return nil, fmt.Errorf("%w\nReplace them, or build anyway with --allow-placeholders", &casedir.Problems{Dir: c.Dir, List: c.Placeholders})
 	}
+	list, err := checklist.Evaluate(c)
+	if err != nil {
+		return nil, fmt.Errorf("case %s: the checklist: %w", c.ID, err)
+	}
+	if !opt.AllowIncomplete && !list.Ready() {
+		return nil, notReady(c, list)
+	}
 
 	var tm Timings
 	step := time.Now()
@@ -174,7 +233,7 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Out: outAbs, Readers: keys.Chosen, StorePath: keys.StorePath}
+	res := &Result{Out: outAbs, Readers: keys.Chosen, StorePath: keys.StorePath, Records: countRecords(list)}
 	if err := chooseReplyRecipient(c, opt, res); err != nil {
 		return nil, err
 	}

@@ -68,7 +68,7 @@ func TestLeakScanExact(t *testing.T) {
 	mid := len(b64) / 2
 	planted := b64[:mid] + "slides" + b64[mid:]
 	files := map[string]string{
-		"index.html": "<p>SLIDES</p><script>" + planted + "</script>",
+		"index.html":                    "<p>SLIDES</p><script>" + planted + "</script>",
 		"p/abcdefghijklmnopqrstuslides": "age-encryption.org/v1\n-> X25519 slidesAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n--- slidesBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB\n",
 	}
 	if n := scan(t, files, []string{"slides"}); n != 0 {
