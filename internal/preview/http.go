@@ -47,6 +47,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.mu.RLock()
+	stale := s.builtOn != time.Now().Format(time.DateOnly)
+	s.mu.RUnlock()
+	if name == "index.html" && stale {
+		s.build(nil) // "12 days left" was counted yesterday
+	}
+	s.mu.RLock()
 	sn, index := s.snap, s.index
 	s.mu.RUnlock()
 

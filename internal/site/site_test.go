@@ -191,31 +191,24 @@ func TestAtomicBuild(t *testing.T) {
 			res := build(t, caseDir, out, Options{SingleFile: single})
 			before := snapshot(t, out)
 
-			failures := map[string]func(){
-				"render": func() {
-					renderCase = func(*casedir.Case, render.Options) (*portal.Tree, error) { return nil, errors.New("renderer broke") }
-				},
-				"seal mid-way": func() {
+			failures := map[string]Options{
+				"render": {render: func(*casedir.Case, render.Options) (*portal.Tree, error) { return nil, errors.New("renderer broke") }},
+				"seal mid-way": {seal: func(tr *portal.Tree, r []seal.Reader, o string, opt seal.Options) (*seal.Result, error) {
 					// Seal for real, then fail: the temporary portal is complete.
-					sealTree = func(tr *portal.Tree, r []seal.Reader, o string, opt seal.Options) (*seal.Result, error) {
-						if _, err := seal.Seal(tr, r, o, opt); err != nil {
-							return nil, err
-						}
-						return nil, errors.New("disk full")
+					if _, err := seal.Seal(tr, r, o, opt); err != nil {
+						return nil, err
 					}
-				},
-				"attachment vanished": func() {
-					renderCase = func(c *casedir.Case, o render.Options) (*portal.Tree, error) {
-						tr, err := render.Render(c, o)
-						tr.Attachments[len(tr.Attachments)-1].Source += ".gone"
-						return tr, err
-					}
-				},
+					return nil, errors.New("disk full")
+				}},
+				"attachment vanished": {render: func(c *casedir.Case, o render.Options) (*portal.Tree, error) {
+					tr, err := render.Render(c, o)
+					tr.Attachments[len(tr.Attachments)-1].Source += ".gone"
+					return tr, err
+				}},
 			}
 			for name, fail := range failures {
-				fail()
-				_, err := Build(caseDir, out, Options{SingleFile: single, WorkFactor: 10})
-				renderCase, sealTree = render.Render, seal.Seal
+				fail.SingleFile, fail.WorkFactor = single, 10
+				_, err := Build(caseDir, out, fail)
 				if err == nil {
 					t.Fatalf("%s: the build succeeded", name)
 				}
