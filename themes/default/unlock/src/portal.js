@@ -4,6 +4,13 @@
 // typage. Every cryptographic operation is typage's or WebCrypto's.
 
 import { Decrypter } from "age-encryption";
+import { hashed } from "./integrity.js";
+
+// zerosFrom reports whether every byte of a from index i on is zero.
+function zerosFrom(a, i) {
+  for (; i < a.length; i++) if (a[i] !== 0) return false;
+  return true;
+}
 
 // PortalError is a failure the page explains to the reader with the string
 // of its kind: "damaged", "load_failed", "folder_from_disk", "missing".
@@ -110,11 +117,11 @@ export class Sealed {
   // chunk including the padding, and returns its first size bytes as a list
   // of Blobs (size < 0 keeps everything). onBytes is told the plaintext bytes
   // kept so far.
-  async decrypt(id, size, onBytes) {
-    const src = await this.ciphertext(id);
+  async decrypt(id, size, onBytes, sum) {
+    const src = hashed(await this.ciphertext(id), sum);
     let plain;
     try {
-      plain = await this.decrypter.decrypt(src);
+      plain = await this.decrypter.decrypt(src.stream);
     } catch (e) {
       throw new PortalError("damaged", "payload " + id + ": " + e.message);
     }
@@ -137,8 +144,11 @@ export class Sealed {
       if (r.done) break;
       let chunk = r.value;
       if (size >= 0) {
-        if (kept >= size) continue; // padding: read, authenticated, dropped
-        if (kept + chunk.length > size) chunk = chunk.subarray(0, size - kept);
+        // Past size is padding: read, authenticated, checked to be zeros, dropped.
+        const keep = Math.max(0, Math.min(chunk.length, size - kept));
+        if (!zerosFrom(chunk, keep)) throw new PortalError("damaged", "payload " + id + ": its padding is not zeros");
+        if (keep === 0) continue;
+        if (keep < chunk.length) chunk = chunk.subarray(0, keep);
       }
       chunks.push(chunk);
       pending += chunk.length;
@@ -151,13 +161,14 @@ export class Sealed {
       if (onBytes) onBytes(kept);
     }
     if (chunks.length > 0) parts.push(new Blob(chunks));
+    if (sum && !src.check()) throw new PortalError("damaged", "payload " + id + " is not the one the manifest names");
     if (size >= 0 && kept !== size) throw new PortalError("damaged", "payload " + id + " is shorter than its size");
     return parts;
   }
 
   // bytes decrypts a small payload into one array.
-  async bytes(id, size) {
-    const parts = await this.decrypt(id, size);
+  async bytes(id, size, sum) {
+    const parts = await this.decrypt(id, size, undefined, sum);
     return new Uint8Array(await new Blob(parts).arrayBuffer());
   }
 
@@ -183,12 +194,12 @@ export class Sealed {
 
   // text decrypts a page as UTF-8.
   async text(entry) {
-    return new TextDecoder().decode(await this.bytes(entry.id, entry.size));
+    return new TextDecoder().decode(await this.bytes(entry.id, entry.size, entry.sha256));
   }
 
   // blob decrypts a page or file entry into a Blob of its type.
   async blob(entry, onBytes) {
-    const parts = await this.decrypt(entry.id, entry.size, onBytes);
+    const parts = await this.decrypt(entry.id, entry.size, onBytes, entry.sha256);
     return new Blob(parts, { type: entry.type || "application/octet-stream" });
   }
 }
