@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -91,6 +93,14 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "caseport build: %v\n", err)
 		return exitUsage
 	}
+	// Ctrl-C or SIGTERM removes the portals being written (OUT.tmp-…);
+	// the previous ones stay as they were.
+	opt.Temps = &site.TempSet{}
+	defer onInterrupt(func() {
+		opt.Temps.RemoveAll()
+		fmt.Fprintln(stderr, "caseport build: interrupted; the unfinished portal is removed and the previous one is unchanged")
+		os.Exit(130)
+	})()
 	if many {
 		return buildMany(dirs, *out, *jobs, opt, *maxInline, *timings, stdout, stderr)
 	}
@@ -276,4 +286,23 @@ func parseSize(s string) (int64, error) {
 // isKeyError reports whether err is a wrong passphrase or identity.
 func isKeyError(err error) bool {
 	return errors.Is(err, seal.ErrWrongPassphrase) || errors.Is(err, seal.ErrWrongIdentity)
+}
+
+// onInterrupt runs cleanup on the first SIGINT or SIGTERM, until the
+// returned stop is called.
+func onInterrupt(cleanup func()) (stop func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ch:
+			cleanup()
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(done)
+	}
 }
