@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/seal"
 	"github.com/caseport/caseport/internal/site"
 )
@@ -172,6 +173,18 @@ func buildMany(dirs []string, out string, jobs int, opt site.Options, maxInline 
 		}
 	}
 	fmt.Fprintf(stdout, "Built %d of %d portals into %s in %.1fs.\n", len(all)-failed, len(all), out, time.Since(start).Seconds())
+	// The folder names are opaque (a case id in a link tells the cancer
+	// type): the mapping is printed when a name is made, and kept in the
+	// key store.
+	var made []string
+	for _, m := range all {
+		if m.FolderCreated {
+			made = append(made, fmt.Sprintf("  %s: %s", m.ID, m.Folder))
+		}
+	}
+	if len(made) > 0 {
+		fmt.Fprintf(stdout, "\nNew portal folders, shown only this once (kept in the key store, %s), by case id:\n%s\n", keystore.FoldersFile, strings.Join(made, "\n"))
+	}
 	if failed > 0 {
 		return exitFail
 	}
