@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/seal"
 	"github.com/caseport/caseport/internal/site"
 )
@@ -92,6 +95,14 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "caseport build: %v\n", err)
 		return exitUsage
 	}
+	// Ctrl-C or SIGTERM removes the portals being written (OUT.tmp-…);
+	// the previous ones stay as they were.
+	opt.Temps = &site.TempSet{}
+	defer onInterrupt(func() {
+		opt.Temps.RemoveAll()
+		fmt.Fprintln(stderr, "caseport build: interrupted; the unfinished portal is removed and the previous one is unchanged")
+		os.Exit(130)
+	})()
 	if many {
 		return buildMany(dirs, *out, *jobs, opt, *maxInline, *timings, stdout, stderr)
 	}
@@ -163,6 +174,18 @@ func buildMany(dirs []string, out string, jobs int, opt site.Options, maxInline 
 		}
 	}
 	fmt.Fprintf(stdout, "Built %d of %d portals into %s in %.1fs.\n", len(all)-failed, len(all), out, time.Since(start).Seconds())
+	// The folder names are opaque (a case id in a link tells the cancer
+	// type): the mapping is printed when a name is made, and kept in the
+	// key store.
+	var made []string
+	for _, m := range all {
+		if m.FolderCreated {
+			made = append(made, fmt.Sprintf("  %s: %s", m.ID, m.Folder))
+		}
+	}
+	if len(made) > 0 {
+		fmt.Fprintf(stdout, "\nNew portal folders, shown only this once (kept in the key store, %s), by case id:\n%s\n", keystore.FoldersFile, strings.Join(made, "\n"))
+	}
 	if failed > 0 {
 		return exitFail
 	}
@@ -287,4 +310,23 @@ func parseSize(s string) (int64, error) {
 // isKeyError reports whether err is a wrong passphrase or identity.
 func isKeyError(err error) bool {
 	return errors.Is(err, seal.ErrWrongPassphrase) || errors.Is(err, seal.ErrWrongIdentity)
+}
+
+// onInterrupt runs cleanup on the first SIGINT or SIGTERM, until the
+// returned stop is called.
+func onInterrupt(cleanup func()) (stop func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ch:
+			cleanup()
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(done)
+	}
 }

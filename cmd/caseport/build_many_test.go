@@ -67,9 +67,20 @@ func TestBuildManyCommand(t *testing.T) {
 	if len(pass) != 3 {
 		t.Fatalf("%d generated passphrases in the output, want 3:\n%s", len(pass), stdout)
 	}
+	// Opaque folder names, the mapping printed once.
+	folders := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?m)^  (case-[a-z]): ([a-z2-7]{16})$`).FindAllStringSubmatch(stdout, -1) {
+		folders[m[1]] = m[2]
+	}
+	if len(folders) != 3 || !strings.Contains(stdout, "New portal folders, shown only this once") {
+		t.Fatalf("folder mapping %v in the output:\n%s", folders, stdout)
+	}
 	for i, id := range []string{"case-a", "case-b", "case-c"} {
+		if _, err := os.Stat(filepath.Join(out, id)); err == nil {
+			t.Errorf("a portal folder is named by the case id %s", id)
+		}
 		t.Setenv("CASEPORT_PASSPHRASE", pass[i][1])
-		if code, _, stderr := runCmd("open", filepath.Join(out, id), "-o", filepath.Join(t.TempDir(), "o")); code != exitOK {
+		if code, _, stderr := runCmd("open", filepath.Join(out, folders[id]), "-o", filepath.Join(t.TempDir(), "o")); code != exitOK {
 			t.Errorf("open %s with its printed passphrase: %s", id, stderr)
 		}
 	}

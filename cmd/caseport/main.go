@@ -10,6 +10,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/caseport/caseport/internal/termsafe"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -58,6 +60,9 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	// Titles, file names and manifest entries are printed: an ESC sequence
+	// in them must show as \x1b, not drive the terminal.
+	stdout, stderr = termsafe.Writer(stdout), termsafe.Writer(stderr)
 	if len(args) == 0 {
 		printHelp(stderr)
 		return exitUsage

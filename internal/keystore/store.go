@@ -142,12 +142,18 @@ func (s *Store) write(id string, pass map[string]string) error {
 			return err
 		}
 	}
+	return s.writeAtomic(s.Path(id), buf.Bytes())
+}
+
+// writeAtomic replaces the file at p, in the store's folder, with data, in
+// one rename, readable by the user only.
+func (s *Store) writeAtomic(p string, data []byte) error {
 	f, err := os.CreateTemp(s.Dir, ".tmp-*") // mode 0600
 	if err != nil {
 		return fmt.Errorf("writing the key store: %w", err)
 	}
 	defer os.Remove(f.Name())
-	if _, err := f.Write(buf.Bytes()); err != nil {
+	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return fmt.Errorf("writing the key store: %w", err)
 	}
@@ -158,7 +164,7 @@ func (s *Store) write(id string, pass map[string]string) error {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("writing the key store: %w", err)
 	}
-	if err := os.Rename(f.Name(), s.Path(id)); err != nil {
+	if err := os.Rename(f.Name(), p); err != nil {
 		return fmt.Errorf("writing the key store: %w", err)
 	}
 	return nil

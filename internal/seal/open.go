@@ -3,7 +3,9 @@ package seal
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -95,21 +97,12 @@ func Open(portalPath string, key Key, outDir string) (*Opened, error) {
 	}
 
 	var mbuf bytes.Buffer
-	if err := src.decrypt(pj.Manifest, identity, &mbuf, -1); err != nil {
+	if err := src.decrypt(pj.Manifest, identity, &mbuf, -1, ""); err != nil {
 		return nil, err
 	}
 	var m manifest
 	if err := json.Unmarshal(mbuf.Bytes(), &m); err != nil {
 		return nil, &AlteredError{File: src.payloadName(pj.Manifest), Err: err}
-	}
-
-	if err := os.MkdirAll(outDir, 0o700); err != nil {
-		return nil, fmt.Errorf("opening the portal: %w", err)
-	}
-	if ents, err := os.ReadDir(outDir); err != nil {
-		return nil, fmt.Errorf("opening the portal: %w", err)
-	} else if len(ents) > 0 {
-		return nil, fmt.Errorf("%s is not empty: open the portal into a new folder", outDir)
 	}
 
 	all := map[string]entry{}
@@ -127,12 +120,44 @@ func Open(portalPath string, key Key, outDir string) (*Opened, error) {
 		res.Files = append(res.Files, name)
 	}
 	sort.Strings(res.Files)
+	// A manifest naming one payload many times would make open write far
+	// more than the portal holds; a forged one could do it on purpose.
+	byID := map[string]string{pj.Manifest: "the manifest"}
 	for _, name := range res.Files {
-		e := all[name]
 		if !safeName(name) {
 			return nil, &AlteredError{File: src.payloadName(pj.Manifest), Err: fmt.Errorf("unsafe file name %q", name)}
 		}
-		dst := filepath.Join(outDir, filepath.FromSlash(name))
+		id := all[name].ID
+		if other, dup := byID[id]; dup {
+			return nil, &AlteredError{File: src.payloadName(pj.Manifest), Err: fmt.Errorf("payload %s is named twice, for %s and %s", id, other, name)}
+		}
+		byID[id] = name
+	}
+
+	// Everything is written into a folder beside outDir and renamed into
+	// place at the end, so an error leaves no partial portal behind.
+	if ents, err := os.ReadDir(outDir); err == nil && len(ents) > 0 {
+		return nil, fmt.Errorf("%s is not empty: open the portal into a new folder", outDir)
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("opening the portal: %w", err)
+	}
+	parent := filepath.Dir(filepath.Clean(outDir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("opening the portal: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(filepath.Clean(outDir))+".opening-")
+	if err != nil {
+		return nil, fmt.Errorf("opening the portal: %w", err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			os.RemoveAll(tmp)
+		}
+	}()
+	for _, name := range res.Files {
+		e := all[name]
+		dst := filepath.Join(tmp, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 			return nil, fmt.Errorf("opening the portal: %w", err)
 		}
@@ -140,7 +165,7 @@ func Open(portalPath string, key Key, outDir string) (*Opened, error) {
 		if err != nil {
 			return nil, fmt.Errorf("opening the portal: %w", err)
 		}
-		err = src.decrypt(e.ID, identity, f, e.Size)
+		err = src.decryptChecked(e, identity, f)
 		if cerr := f.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("writing %s: %w", dst, cerr)
 		}
@@ -148,6 +173,14 @@ func Open(portalPath string, key Key, outDir string) (*Opened, error) {
 			return nil, err
 		}
 	}
+	// An empty outDir (checked above) is replaced; a new one is created.
+	if err := os.Remove(outDir); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("opening the portal into %s: %w", outDir, err)
+	}
+	if err := os.Rename(tmp, outDir); err != nil {
+		return nil, fmt.Errorf("opening the portal into %s: %w", outDir, err)
+	}
+	done = true
 	return res, nil
 }
 
@@ -330,10 +363,18 @@ func (t errTagReader) Read(p []byte) (int, error) {
 
 func (e readErr) Error() string { return e.err.Error() }
 
+// decryptChecked writes the payload of entry e to w, checking its SHA-256
+// when the manifest has one.
+func (s *source) decryptChecked(e entry, identity age.Identity, w io.Writer) error {
+	return s.decrypt(e.ID, identity, w, e.Size, e.SHA256)
+}
+
 // decrypt writes the first size bytes of payload id's plaintext to w, and
-// authenticates the rest of it (the padding). A negative size writes all of
-// it, up to maxManifest bytes.
-func (s *source) decrypt(id string, identity age.Identity, w io.Writer, size int64) error {
+// authenticates the rest of it (the padding), which must be zeros. A
+// negative size writes all of it, up to maxManifest bytes. When sum is not
+// "", the sealed file must have that hex SHA-256: age authenticates a
+// payload, the hash binds it to its name in the manifest.
+func (s *source) decrypt(id string, identity age.Identity, w io.Writer, size int64, sum string) error {
 	name := s.payloadName(id)
 	var raw io.Reader
 	if s.file != nil {
@@ -355,8 +396,14 @@ func (s *source) decrypt(id string, identity age.Identity, w io.Writer, size int
 		defer f.Close()
 		raw = f
 	}
+	hasher := sha256.New()
+	raw = io.TeeReader(raw, hasher)
 	r, err := age.Decrypt(bufio.NewReaderSize(raw, 64<<10), identity)
 	if err != nil {
+		if sum != "" {
+			// Most likely a payload of another portal put in its place.
+			return &AlteredError{File: name, Err: fmt.Errorf("it is not the payload the manifest names (%v)", err)}
+		}
 		return &AlteredError{File: name, Err: err}
 	}
 	r = errTagReader{r}
@@ -369,18 +416,42 @@ func (s *source) decrypt(id string, identity age.Identity, w io.Writer, size int
 	}
 	n, err := io.CopyN(w, r, size)
 	if err == nil {
-		_, err = io.Copy(io.Discard, r)
+		_, err = io.Copy(zeroChecker{}, r)
 	} else if err == io.EOF {
 		err = readErr{fmt.Errorf("%d bytes instead of %d", n, size)}
 	}
 	var re readErr
-	if errors.As(err, &re) {
-		return &AlteredError{File: name, Err: re.err}
-	}
-	if err != nil {
+	isRead := errors.As(err, &re)
+	if err != nil && !isRead {
 		return fmt.Errorf("writing the opened portal: %w", err)
 	}
+	if sum != "" {
+		// age has read to its end (or stopped at a wrong size or padding);
+		// the rest of the file counts too. A payload that is not the one
+		// named is said so, whatever else is wrong with it.
+		if _, err := io.Copy(io.Discard, raw); err != nil && !isRead {
+			return &AlteredError{File: name, Err: err}
+		}
+		if got := hex.EncodeToString(hasher.Sum(nil)); got != sum {
+			return &AlteredError{File: name, Err: errors.New("it is not the payload the manifest names (swapped, replaced or replayed)")}
+		}
+	}
+	if isRead {
+		return &AlteredError{File: name, Err: re.err}
+	}
 	return nil
+}
+
+// zeroChecker accepts only zero bytes: the padding of a payload.
+type zeroChecker struct{}
+
+func (zeroChecker) Write(p []byte) (int, error) {
+	for i, b := range p {
+		if b != 0 {
+			return i, readErr{errors.New("its padding is not zeros")}
+		}
+	}
+	return len(p), nil
 }
 
 // maxManifest bounds the manifest Open reads into memory.

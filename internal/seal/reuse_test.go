@@ -24,7 +24,7 @@ func payloadFiles(t *testing.T, out string) map[string]string {
 	}
 	defer src.close()
 	var mbuf bytes.Buffer
-	if err := src.decrypt(pj.Manifest, id, &mbuf, -1); err != nil {
+	if err := src.decrypt(pj.Manifest, id, &mbuf, -1, ""); err != nil {
 		t.Fatal(err)
 	}
 	var m manifest

@@ -156,6 +156,11 @@ type entry struct {
 	Size int64  `json:"size"`
 	Type string `json:"type"`
 	Name string `json:"name,omitempty"`
+	// SHA256 is the hex SHA-256 of the sealed payload file (the age file
+	// under p/, or the bytes its base64 decodes to): it binds the payload
+	// to its name, so that a swapped or replayed payload is refused.
+	// Portals built before it have none.
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 // portalJSON is the unencrypted description of a sealed portal, in the
@@ -215,6 +220,8 @@ type job struct {
 	reuse payloadKey
 	// n is the real plaintext size, set when sealed.
 	n int64
+	// sum is the hex SHA-256 of the sealed file, set when sealed.
+	sum string
 }
 
 // Seal encrypts tree for readers into out: a new folder (index.html and
@@ -402,7 +409,7 @@ func sealAll(identity *age.HybridIdentity, readers []Reader, recips []age.Recipi
 			if reuse {
 				if n, ok := opt.Reuse.linkPayload(j.reuse, dst); ok {
 					j.n = n
-					return nil
+					return j.hash(dst)
 				}
 			}
 			n, err := sealPayload(dst, recipient, j.open, false)
@@ -413,7 +420,7 @@ func sealAll(identity *age.HybridIdentity, readers []Reader, recips []age.Recipi
 			if reuse {
 				opt.Reuse.storePayload(j.reuse, reusedPayload{path: dst, n: n})
 			}
-			return nil
+			return j.hash(dst)
 		})
 	}
 	workers := opt.Workers
@@ -426,15 +433,31 @@ func sealAll(identity *age.HybridIdentity, readers []Reader, recips []age.Recipi
 	return slots, err
 }
 
+// hash sets j.sum to the SHA-256 of the sealed file at p, read back once
+// written (it is still in the page cache).
+func (j *job) hash(p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return fmt.Errorf("sealing %s: %w", j.what, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return fmt.Errorf("sealing %s: %w", j.what, err)
+	}
+	j.sum = hex.EncodeToString(h.Sum(nil))
+	return nil
+}
+
 // sealManifest writes m, with the sizes actually sealed (in case a file
 // changed since load), as the manifest payload at path.
 func sealManifest(m manifest, jobs []*job, recipient age.Recipient, path string, tm *Timings) error {
 	for _, j := range jobs {
 		if e, ok := m.Pages[j.what]; ok && e.ID == j.id {
-			e.Size = j.n
+			e.Size, e.SHA256 = j.n, j.sum
 			m.Pages[j.what] = e
 		} else if e, ok := m.Files[j.what]; ok && e.ID == j.id {
-			e.Size = j.n
+			e.Size, e.SHA256 = j.n, j.sum
 			m.Files[j.what] = e
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/caseport/caseport/internal/casedir"
+	"github.com/caseport/caseport/internal/inside"
+	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/unlockpage"
 	"github.com/caseport/caseport/internal/workpool"
 )
@@ -17,14 +19,20 @@ type Many struct {
 	Dir string
 	// ID is the case id, once the case loaded.
 	ID string
+	// Folder is the portal's name under the output folder: opaque and
+	// kept in the key store (keystore.Store.FolderName), never the case id.
+	Folder string
+	// FolderCreated says Folder was made by this build (to print once).
+	FolderCreated bool
 	// Result is as from Build; it may come with Err (see Build).
 	Result *Result
 	Err    error
 }
 
 // BuildMany builds each case folder of caseDirs into its own portal under
-// outDir: outDir/ID, or with opt.SingleFile outDir/ID.html, where ID is the
-// case id. At most workers builds run at once (0 means GOMAXPROCS): a
+// outDir: outDir/NAME, or with opt.SingleFile outDir/NAME.html, where NAME
+// is the case's opaque folder name from the key store (a case id such as
+// "sarcoma-2026-017" in a link would tell the cancer type). At most workers builds run at once (0 means GOMAXPROCS): a
 // build of a small case is mostly one scrypt per reader, on one core, so
 // builds side by side use every core. Every case is loaded before any is
 // built, so that two folders with the same case id are refused before
@@ -66,12 +74,39 @@ func BuildMany(caseDirs []string, outDir string, workers int, opt Options) []Man
 		first[c.ID] = i
 	}
 
+	store := opt.Store
+	if store == nil {
+		var err error
+		if store, err = keystore.DefaultStore(); err != nil {
+			for i := range cases {
+				if cases[i] != nil {
+					res[i].Err, cases[i] = err, nil
+				}
+			}
+		}
+	}
+	for i, c := range cases {
+		if c == nil {
+			continue
+		}
+		in, err := inside.Is(c.Dir, store.Dir)
+		if err == nil && in {
+			err = fmt.Errorf("the key store %s is inside the case folder %s: passphrases must never be kept with the case", store.Dir, c.Dir)
+		}
+		if err == nil {
+			res[i].Folder, res[i].FolderCreated, err = store.FolderName(c.ID)
+		}
+		if err != nil {
+			res[i].Err, cases[i] = err, nil
+		}
+	}
+
 	workpool.Run(len(cases), workers, func(i int) error {
 		c := cases[i]
 		if c == nil {
 			return nil
 		}
-		out := filepath.Join(outDir, c.ID)
+		out := filepath.Join(outDir, res[i].Folder)
 		if opt.SingleFile {
 			out += ".html"
 		}

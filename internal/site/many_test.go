@@ -3,6 +3,7 @@ package site
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -41,7 +42,11 @@ func TestBuildMany(t *testing.T) {
 		if m.Err != nil || m.ID != id || m.Dir != dirs[i] {
 			t.Fatalf("case %d: %+v", i, m)
 		}
-		if want := filepath.Join(outDir, id); m.Result.Out != want {
+		// An opaque folder name, never the case id (finding 6 of issue 15).
+		if !regexp.MustCompile(`^[a-z2-7]{16}$`).MatchString(m.Folder) || !m.FolderCreated || strings.Contains(m.Result.Out, id) {
+			t.Errorf("case %s: folder %q (created %v), written to %s", id, m.Folder, m.FolderCreated, m.Result.Out)
+		}
+		if want := filepath.Join(outDir, m.Folder); m.Result.Out != want {
 			t.Errorf("case %s written to %s, want %s", id, m.Result.Out, want)
 		}
 		r := m.Result.Readers
@@ -70,9 +75,13 @@ func TestBuildMany(t *testing.T) {
 
 	// Single files, and a second run keeps every passphrase.
 	again := BuildMany(dirs[:2], outDir+"-single", 0, Options{WorkFactor: 10, SingleFile: true})
-	for _, m := range again {
+	for i, m := range again {
 		if m.Err != nil || filepath.Ext(m.Result.Out) != ".html" || m.Result.Readers[0].Key != KeyStored {
 			t.Errorf("single-file rebuild of %s: %+v %v", m.Dir, m.Result, m.Err)
+		}
+		// The same folder name at every build, from the key store.
+		if m.Folder != got[i].Folder || m.FolderCreated {
+			t.Errorf("rebuild of %s: folder %q (created %v), want %q kept", m.ID, m.Folder, m.FolderCreated, got[i].Folder)
 		}
 	}
 }

@@ -34,6 +34,9 @@ const DefaultReader = "doctor"
 type Options struct {
 	// SingleFile writes one HTML file instead of a folder.
 	SingleFile bool
+	// Temps, when set, lists the temporary portals being written, for the
+	// command to remove when it is interrupted.
+	Temps *TempSet
 	// MaxInline is seal.Options.MaxInline: the largest attachment inlined
 	// in a single file.
 	MaxInline int64
@@ -284,13 +287,18 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 			return nil, fmt.Errorf("writing the portal: %w", err)
 		}
 	}
+	if !opt.Temps.add(tmp) {
+		os.RemoveAll(tmp)
+		return nil, errInterrupted
+	}
+	defer opt.Temps.done(tmp)
 	sres, err := sealTree(tree, keys.Readers, tmp, sopt)
 	if err == nil {
 		lap(&tm.Seal)
 		tm.Seal -= sres.Timings.Shell
 		tm.Write += sres.Timings.Shell
 		tm.Slots, tm.Payloads = sres.Timings.Slots, sres.Timings.Payloads
-		err = swap(tmp, outAbs, opt.SingleFile, os.Rename)
+		err = opt.Temps.swapping(func() error { return swap(tmp, outAbs, opt.SingleFile, os.Rename) })
 	}
 	if err != nil {
 		os.RemoveAll(tmp)
@@ -437,6 +445,9 @@ func swap(tmp, out string, single bool, rename func(from, to string) error) erro
 	os.RemoveAll(old) // the new portal is in place: a leftover is no failure
 	return nil
 }
+
+// errInterrupted ends a build whose command was interrupted.
+var errInterrupted = errors.New("interrupted: the previous portal is unchanged")
 
 func random() string {
 	b := make([]byte, 6)

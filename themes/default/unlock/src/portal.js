@@ -1,9 +1,17 @@
 // Access to the sealed portal of format 1 (docs/architecture.md, "The
 // sealed portal"): the portal JSON, the payloads (fetched from p/ID in a
 // folder, or inlined as base64 in a single file), and their decryption with
-// typage. Every cryptographic operation is typage's or WebCrypto's.
+// typage. Every cryptographic operation is typage's, WebCrypto's or (the
+// payload hashes, integrity.js) @noble/hashes', which typage itself uses.
 
 import { Decrypter, Encrypter, generateHybridIdentity, identityToRecipient } from "age-encryption";
+import { hashed } from "./integrity.js";
+
+// zerosFrom reports whether every byte of a from index i on is zero.
+function zerosFrom(a, i) {
+  for (; i < a.length; i++) if (a[i] !== 0) return false;
+  return true;
+}
 
 // PortalError is a failure the page explains to the reader with the string
 // of its kind: "damaged", "load_failed", "folder_from_disk", "missing".
@@ -175,11 +183,11 @@ export class Sealed {
   // chunk including the padding, and returns its first size bytes as a list
   // of Blobs (size < 0 keeps everything). onBytes is told the plaintext bytes
   // kept so far.
-  async decrypt(id, size, onBytes) {
-    const src = await this.ciphertext(id);
+  async decrypt(id, size, onBytes, sum) {
+    const src = hashed(await this.ciphertext(id), sum);
     let plain;
     try {
-      plain = await this.decrypter.decrypt(src);
+      plain = await this.decrypter.decrypt(src.stream);
     } catch (e) {
       throw new PortalError("damaged", "payload " + id + ": " + e.message);
     }
@@ -202,8 +210,11 @@ export class Sealed {
       if (r.done) break;
       let chunk = r.value;
       if (size >= 0) {
-        if (kept >= size) continue; // padding: read, authenticated, dropped
-        if (kept + chunk.length > size) chunk = chunk.subarray(0, size - kept);
+        // Past size is padding: read, authenticated, checked to be zeros, dropped.
+        const keep = Math.max(0, Math.min(chunk.length, size - kept));
+        if (!zerosFrom(chunk, keep)) throw new PortalError("damaged", "payload " + id + ": its padding is not zeros");
+        if (keep === 0) continue;
+        if (keep < chunk.length) chunk = chunk.subarray(0, keep);
       }
       chunks.push(chunk);
       pending += chunk.length;
@@ -216,13 +227,14 @@ export class Sealed {
       if (onBytes) onBytes(kept);
     }
     if (chunks.length > 0) parts.push(new Blob(chunks));
+    if (sum && !src.check()) throw new PortalError("damaged", "payload " + id + " is not the one the manifest names");
     if (size >= 0 && kept !== size) throw new PortalError("damaged", "payload " + id + " is shorter than its size");
     return parts;
   }
 
   // bytes decrypts a small payload into one array.
-  async bytes(id, size) {
-    const parts = await this.decrypt(id, size);
+  async bytes(id, size, sum) {
+    const parts = await this.decrypt(id, size, undefined, sum);
     return new Uint8Array(await new Blob(parts).arrayBuffer());
   }
 
@@ -248,12 +260,12 @@ export class Sealed {
 
   // text decrypts a page as UTF-8.
   async text(entry) {
-    return new TextDecoder().decode(await this.bytes(entry.id, entry.size));
+    return new TextDecoder().decode(await this.bytes(entry.id, entry.size, entry.sha256));
   }
 
   // blob decrypts a page or file entry into a Blob of its type.
   async blob(entry, onBytes) {
-    const parts = await this.decrypt(entry.id, entry.size, onBytes);
+    const parts = await this.decrypt(entry.id, entry.size, onBytes, entry.sha256);
     return new Blob(parts, { type: entry.type || "application/octet-stream" });
   }
 }
