@@ -31,6 +31,9 @@ type fixtureFile struct {
 
 type fixtureReader struct {
 	Name, Passphrase string
+	// WorkFactor is the reader's slot's scrypt work factor; 0 is the
+	// fixture's.
+	WorkFactor int
 }
 
 type fixture struct {
@@ -69,7 +72,7 @@ func sealFixture(t testing.TB, dir string, f fixture) *sealed {
 	}
 	var readers []seal.Reader
 	for _, r := range f.Readers {
-		readers = append(readers, seal.Reader{Name: r.Name, Passphrase: r.Passphrase})
+		readers = append(readers, seal.Reader{Name: r.Name, Passphrase: r.Passphrase, WorkFactor: r.WorkFactor})
 	}
 	out := &sealed{Dir: dir, Index: filepath.Join(dir, "index.html")}
 	target := dir
