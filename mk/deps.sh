@@ -21,6 +21,7 @@ browsers=(
   "WebKitWebDriver webkit2gtk-driver"
   "xvfb-run xvfb"
   "xauth xauth"
+  "import imagemagick"          # WebKit's screenshots: the Xvfb screen (browsertest)
 )
 if [ "${SKIP_BROWSER:-}" != 1 ]; then
   tools+=("${browsers[@]}")

@@ -97,6 +97,7 @@ func Missing(engine string) string {
 	case WebKit:
 		need("webkit2gtk-driver", lookPath("WebKitWebDriver") && miniBrowserPath() != "")
 		need("xvfb", lookPath("Xvfb"))
+		need("imagemagick", lookPath("import")) // screenshots of the Xvfb screen
 	case Firefox:
 		need("firefox-esr", firefoxPath() != "")
 	default:

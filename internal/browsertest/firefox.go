@@ -120,7 +120,7 @@ func startFirefox(opt Options) (d Driver, err error) {
 	ff.cmd = exec.Command(firefoxPath(), "--headless", "--no-remote", "--profile", prof,
 		"--remote-debugging-port=0", fmt.Sprintf("--width=%d", w), fmt.Sprintf("--height=%d", h), "about:blank")
 	ff.cmd.Env = append(os.Environ(), "HOME="+profile, "MOZ_CRASHREPORTER_DISABLE=1")
-	ff.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ff.cmd.SysProcAttr = procAttr()
 	stderr, err := ff.cmd.StderrPipe()
 	if err != nil {
 		return nil, fmt.Errorf("firefox: %w", err)

@@ -2,7 +2,6 @@ package browsertest
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -151,14 +150,6 @@ func (c *webdriverClient) keys(text string) error {
 	return c.do("POST", "/actions", map[string]any{"actions": []any{map[string]any{
 		"type": "key", "id": "keyboard", "actions": acts,
 	}}}, nil)
-}
-
-func (c *webdriverClient) screenshot() ([]byte, error) {
-	var b64 string
-	if err := c.do("GET", "/screenshot", nil, &b64); err != nil {
-		return nil, err
-	}
-	return base64.StdEncoding.DecodeString(b64)
 }
 
 // tabs returns the URL of every window, switching to each and back.

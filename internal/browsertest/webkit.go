@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -41,6 +42,7 @@ type webkitDriver struct {
 	proxy     *recordingProxy
 	profile   string
 	downloads string
+	display   string
 }
 
 func startWebKit(opt Options) (d Driver, err error) {
@@ -59,6 +61,7 @@ func startWebKit(opt Options) (d Driver, err error) {
 		return nil, err
 	}
 	wk.procs = append(wk.procs, xvfb)
+	wk.display = display
 	if wk.proxy, err = startRecordingProxy(); err != nil {
 		return nil, err
 	}
@@ -97,7 +100,7 @@ func startWebKit(opt Options) (d Driver, err error) {
 	if opt.JITLess {
 		cmd.Env = append(cmd.Env, "JSC_useJIT=0")
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = procAttr()
 	log, err := os.Create(filepath.Join(profile, "webkitwebdriver.log"))
 	if err != nil {
 		return nil, fmt.Errorf("webkit log: %w", err)
@@ -148,7 +151,7 @@ func startXvfb() (string, *exec.Cmd, error) {
 	defer r.Close()
 	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1920x1200x24", "-nolisten", "tcp", "-noreset")
 	cmd.ExtraFiles = []*os.File{w}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = procAttr()
 	if err := cmd.Start(); err != nil {
 		w.Close()
 		return "", nil, fmt.Errorf("start Xvfb: %w", err)
@@ -232,12 +235,17 @@ func (d *webkitDriver) Click(selector string) error {
 	return nil
 }
 
+// Screenshot captures the Xvfb screen that holds MiniBrowser's window
+// with ImageMagick's import: WebKitWebDriver's own screenshot command
+// hangs on the unlocked portal page (WebKitGTK 2.50 under Xvfb).
 func (d *webkitDriver) Screenshot() ([]byte, error) {
-	png, err := d.wd.screenshot()
-	if err != nil {
-		return nil, fmt.Errorf("webkit: screenshot: %w", err)
+	cmd := exec.Command("import", "-display", d.display, "-window", "root", "png:-")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("webkit: screenshot of %s with import: %w: %s", d.display, err, strings.TrimSpace(errb.String()))
 	}
-	return png, nil
+	return out.Bytes(), nil
 }
 
 func (d *webkitDriver) Requests() []string { return d.proxy.seen() }

@@ -115,7 +115,7 @@ func (p unlockPage) click(t *testing.T, sel string) {
 
 func (p unlockPage) waitFor(t *testing.T, what, cond string) {
 	t.Helper()
-	browsertest.WaitFor(t, p, what, cond, 120*time.Second)
+	browsertest.WaitFor(t, p, what, cond, 300*time.Second)
 }
 
 // state waits until the page settles and returns its state.
