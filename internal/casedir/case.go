@@ -24,10 +24,19 @@ type Case struct {
 	PreparedOn Date   // always a full date
 	Theme      string // optional extension: the portal theme; "" means the default
 
-	Patient     Patient
-	Request     Request
-	Diagnosis   Diagnosis
-	Stage       *Stage
+	Patient   Patient
+	Request   Request
+	Diagnosis Diagnosis
+	// Stage is the current staging: the latest of Stages by date (the only
+	// one for a case with one [stage] table); nil when there is none.
+	Stage *Stage
+	// Stages is every staging ([stage] or [[stage]]) in date order; Stage
+	// points into it.
+	Stages []Stage
+	// DiseaseStatus is every [[disease_status]] in date order.
+	DiseaseStatus []DiseaseStatus
+	// Metastases is every [[metastases]] entry in file order.
+	Metastases  []Metastasis
 	Biomarkers  []Biomarker
 	Imaging     []Imaging
 	Pathology   []Pathology
@@ -41,6 +50,11 @@ type Case struct {
 	Events      []Event
 	Documents   []Document
 	Readers     []Reader
+	// Assessments are the dated [[assessments]] in date order.
+	Assessments []Assessment
+	// Translations are the [[translations]] of attached records.
+	Translations []Translation
+	Reply       Reply
 
 	// Questions is questions.md, parsed.
 	Questions Questions
@@ -58,6 +72,11 @@ type Case struct {
 	// Warnings are problems that do not stop the case from loading, such as
 	// raw HTML in Markdown, which the portal does not show.
 	Warnings []Problem
+	// Placeholders are warnings too: what "caseport new" wrote for the
+	// coordinator to replace and is still there (a value marked
+	// Placeholder, a guiding paragraph), each with its file, line and key.
+	// check lists them; build refuses a case that has any.
+	Placeholders []Problem
 }
 
 // Patient is the [patient] table.
@@ -72,6 +91,10 @@ type Patient struct {
 	PerformanceStatus string
 	HeightCM          float64 // 0 when not given
 	WeightKG          float64 // 0 when not given
+	MenopausalStatus  string  // pre | peri | post | not-applicable | unknown; "" when not given
+	Pregnancy         string  // pregnant | not-pregnant | unknown; "" when not given
+	Fertility         string
+	Goals             string // what the patient wants from treatment, in their words
 }
 
 // Request is the [request] table: what the second opinion must answer.
@@ -95,24 +118,66 @@ type Diagnosis struct {
 	Basis     string
 }
 
-// Stage is the [stage] table.
+// Stage is one staging: the [stage] table or one [[stage]] entry.
 type Stage struct {
 	System  string
-	Kind    string // clinical | pathological | post-therapy
+	Kind    string // clinical | pathological | post-therapy | recurrence
 	T, N, M string
 	Group   string
 	Date    Date
+	Basis   string // what the staging rests on
 	Notes   string
+	// Key is the staging's key path in case.toml: "stage" or "stage[2]".
+	Key string
+}
+
+// DiseaseStatus is one [[disease_status]] entry (mCODE CancerDiseaseStatus).
+type DiseaseStatus struct {
+	Date     Date
+	Status   string // no-evidence | responding | stable | progressing | mixed | not-assessed
+	Basis    string // imaging | pathology | clinical | marker | other; "" when not given
+	Criteria string // e.g. "RECIST 1.1"
+	Details  string
+	Document *Attachment
+}
+
+// Metastasis is one [[metastases]] entry (mCODE SecondaryCancerCondition).
+type Metastasis struct {
+	Site     string
+	Date     Date // when found; zero when not given
+	Basis    string
+	Details  string
+	Document *Attachment
 }
 
 // Biomarker is one [[biomarkers]] entry.
 type Biomarker struct {
-	Name     string
+	Name   string
+	Status string // resulted | pending | not-done; "resulted" when not given
+	// Result is the result as written; for a pending or not-done marker it
+	// may say why, and is never a result.
 	Result   string
 	Method   string
 	Date     Date
 	Document *Attachment
+
+	Gene         string
+	HGVSc        string  // e.g. "c.34G>T"
+	HGVSp        string  // e.g. "p.G12C"
+	VAF          float64 // variant allele fraction in percent; HasVAF says whether given
+	HasVAF       bool
+	Origin       string  // somatic | germline | unknown; "" when not given
+	Significance string  // pathogenic | likely-pathogenic | uncertain | likely-benign | benign
+	Value        float64 // a scored marker's number; HasValue says whether given
+	HasValue     bool
+	Unit         string
+	Threshold    string
+	Specimen     string
 }
+
+// Resulted reports whether the marker has a result to show (status
+// "resulted"), as opposed to a pending or not-done test.
+func (b Biomarker) Resulted() bool { return b.Status == "resulted" }
 
 // Imaging is one [[imaging]] study.
 type Imaging struct {
@@ -123,6 +188,10 @@ type Imaging struct {
 	Images   *Attachment
 	Link     string // an http or https URL
 	Findings string
+	// ComparedWith is the date of the earlier study this one was read
+	// against (another [[imaging]] entry of the case); zero when not given.
+	ComparedWith Date
+	Response     string
 }
 
 // Pathology is one [[pathology]] specimen: a biopsy, resection, cytology or review.
@@ -157,6 +226,18 @@ type Treatment struct {
 	Intent   string
 	Response string
 	Document *Attachment
+
+	Line         int    // line of systemic therapy, 1, 2, ...; 0 when not given
+	Status       string // ongoing | completed | stopped; "" when not given (never read as ongoing)
+	EndReason    string // completed-as-planned | progression | toxicity | patient-choice | other
+	BestResponse string // complete | partial | stable | progression | not-assessed
+	Agents       []Agent
+}
+
+// Agent is one [[treatments.agents]] entry: a drug of a treatment.
+type Agent struct {
+	Name string
+	Dose string
 }
 
 // Plan is the [plan] table: the treating team's current recommendation.
@@ -189,9 +270,26 @@ type LabValue struct {
 
 // Medication is one [[medications]] entry.
 type Medication struct {
-	Name  string
+	Name  string // "none" records that the patient takes none
 	Dose  string
 	Since Date
+	Kind  string // "supplement" for a supplement or herbal product; "" otherwise
+}
+
+// Assessment is one dated [[assessments]] entry.
+type Assessment struct {
+	Date  Date
+	Kind  string // ecog | karnofsky | weight | height | other
+	Value float64
+	Note  string
+}
+
+// Translation is one [[translations]] entry: a translation of an attached record.
+type Translation struct {
+	Original *Attachment
+	File     *Attachment
+	Language string
+	By       string
 }
 
 // Allergy is one [[allergies]] entry. Substance "none known" records that
@@ -238,6 +336,22 @@ type Reader struct {
 	// reader who uses age, instead of a passphrase.
 	Recipient string
 }
+
+// Reply is the optional [reply] table: where the doctor's reply, sealed in
+// the portal, goes.
+type Reply struct {
+	// Enabled is false when the case says enabled = false: the portal then
+	// has no reply form. True when the table or key is absent.
+	Enabled bool
+	// Recipient is an age public key ("age1...") to seal replies to instead
+	// of the coordinator's own key, such as an organisation's; "" means the
+	// coordinator's key from the key store.
+	Recipient string
+}
+
+// RepliesDir is the folder of a case where "caseport reply import" keeps the
+// doctors' decrypted replies. check does not count its files as unreferenced.
+const RepliesDir = "replies"
 
 // Attachment is a file inside the case directory that case.toml references.
 // Several keys may reference the same file; it is one Attachment.

@@ -13,6 +13,7 @@ import (
 
 	"filippo.io/age"
 	"github.com/BurntSushi/toml"
+	"github.com/caseport/caseport/internal/inside"
 )
 
 const (
@@ -54,6 +55,9 @@ func LoadWith(dir string, opt Options) (*Case, error) {
 		return nil, &Problems{Dir: dir, List: errs}
 	}
 	c.Warnings = l.warnings()
+	if c.Placeholders, err = placeholders(c, l.caseTOML, l.lines); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -64,6 +68,7 @@ type loader struct {
 	today   Date
 
 	file     string // the file being read, for problems
+	caseTOML string // the text of case.toml
 	lines    keyLines
 	problems []Problem
 
@@ -132,6 +137,7 @@ func (l *loader) load() (*Case, error) {
 	l.file = caseFile
 	src, ok := l.readText(caseFile, true)
 	if ok {
+		l.caseTOML = src
 		l.decodeCase(c, src)
 	}
 	l.file = ""
@@ -153,32 +159,27 @@ func (l *loader) load() (*Case, error) {
 // readText reads one of the case's text files, checking that it is a regular
 // file inside the folder, of a sane size, and UTF-8.
 func (l *loader) readText(name string, required bool) (string, bool) {
-	p := filepath.Join(l.dir, name)
-	real, err := filepath.EvalSymlinks(p)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			if required {
-				l.report(Error, "", "missing: the case folder needs a %s (caseport new makes one to start from)", name)
-			}
-		} else {
-			l.report(Error, "", "cannot read: %v", err)
+	// A FIFO named questions.md would hang the loader (and, through it,
+	// check, build and serve): the file is opened only once known to be a
+	// regular file inside the folder, and without blocking.
+	f, err := inside.OpenRegular(l.realDir, filepath.Join(l.dir, name))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if required {
+			l.report(Error, "", "missing: the case folder needs a %s (caseport new makes one to start from)", name)
 		}
 		return "", false
-	}
-	if !within(l.realDir, real) {
+	case errors.Is(err, inside.ErrOutside):
 		l.report(Error, "", "is a link to a file outside the case folder: copy the file itself into the case folder")
 		return "", false
-	}
-	f, err := os.Open(real)
-	if err != nil {
+	case errors.Is(err, inside.ErrNotRegular):
+		l.report(Error, "", "is not a regular file (a folder, a FIFO or a device): make it a plain text file")
+		return "", false
+	case err != nil:
 		l.report(Error, "", "cannot read: %v", err)
 		return "", false
 	}
 	defer f.Close()
-	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
-		l.report(Error, "", "is not a regular file")
-		return "", false
-	}
 	b, err := io.ReadAll(io.LimitReader(f, maxTextSize+1))
 	if err != nil {
 		l.report(Error, "", "cannot read: %v", err)
@@ -205,19 +206,14 @@ func (l *loader) readText(name string, required bool) (string, bool) {
 	return strings.TrimPrefix(string(b), "\ufeff"), true
 }
 
-var (
-	idPattern     = regexp.MustCompile(`^[a-z0-9-]{3,64}$`)
-	readerPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
-	themePattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
-	langPattern   = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
-)
+var readerPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
 
 // The enumerations of the case format.
 var (
 	sexes            = []string{"female", "male", "other", "unknown"}
 	requestModes     = []string{"remote", "in-person", "either"}
 	urgencies        = []string{"routine", "soon", "urgent"}
-	stageKinds       = []string{"clinical", "pathological", "post-therapy"}
+	stageKinds       = []string{"clinical", "pathological", "post-therapy", "recurrence"}
 	modalities       = []string{"CT", "MRI", "PET-CT", "PET", "US", "X-ray", "mammogram", "endoscopy", "bone-scan", "other"}
 	pathologyKinds   = []string{"biopsy", "resection", "cytology", "review"}
 	materialStatuses = []string{"at-lab", "requested", "in-transit", "received", "not-available"}
@@ -226,7 +222,13 @@ var (
 	documentKinds    = []string{"discharge", "operative", "consultation", "letter", "lab", "other"}
 )
 
+// decodeCase parses case.toml and decodes it phase by phase (see
+// decodecase.go), then reports the keys no phase asked for.
 func (l *loader) decodeCase(c *Case, src string) {
+	if line, msg := nestingProblem(src); line > 0 {
+		l.problems = append(l.problems, Problem{File: caseFile, Line: line, Message: "TOML: " + msg})
+		return
+	}
 	var raw map[string]any
 	if _, err := toml.Decode(src, &raw); err != nil {
 		var pe toml.ParseError
@@ -241,220 +243,43 @@ func (l *loader) decodeCase(c *Case, src string) {
 	l.decoded = true
 	root := &table{l: l, m: raw}
 
-	if v, ok := root.integer("format", true, 0, 1<<31); ok && v != FormatVersion {
-		root.errorf("format", "this caseport reads case format %d; the case says format %d: use a caseport that supports it", FormatVersion, v)
-	}
-	c.Format = FormatVersion
-	c.ID = root.str("id", true)
-	if c.ID != "" && !idPattern.MatchString(c.ID) {
-		root.errorf("id", "%q: use 3 to 64 lower-case letters, digits and dashes, like \"gastric-2026-041\"", c.ID)
-	}
-	c.Title = root.str("title", true)
-	c.Language = l.language(root, "language")
-	if c.Language == "" {
-		c.Language = "en"
-	}
-	c.PreparedBy = root.str("prepared_by", true)
-	c.PreparedOn = root.date("prepared_on", true, pastOnly)
-	if !c.PreparedOn.IsZero() && !c.PreparedOn.IsFull() {
-		root.errorf("prepared_on", "%s: give the full date the case was prepared, like 2026-11-20", c.PreparedOn)
-	}
-	c.Theme = root.str("theme", false)
-	if c.Theme != "" && !themePattern.MatchString(c.Theme) {
-		root.errorf("theme", "%q: a theme is named by the folder name under themes/, in lower-case letters, digits and dashes", c.Theme)
-	}
-
-	if t := root.sub("patient", true); t != nil {
-		l.patient(&c.Patient, t)
-	}
-	if t := root.sub("request", true); t != nil {
-		r := &c.Request
-		r.Mode = t.enum("mode", false, requestModes)
-		r.Urgency = t.enum("urgency", false, urgencies)
-		r.ReplyBy = t.date("reply_by", false, futureAllowed)
-		r.ReplyLanguage = l.language(t, "reply_language")
-		r.ReplyFormat = t.str("reply_format", false)
-		r.Reason = t.str("reason", false)
-		if r.Reason == "" {
-			l.report(Warning, t.key("reason"), "empty: say in a sentence what the second opinion must answer")
-		}
-		t.finish()
-	}
-	if t := root.sub("diagnosis", true); t != nil {
-		d := &c.Diagnosis
-		d.Name = t.str("name", true)
-		d.Site = t.str("site", false)
-		d.ICD10 = t.str("icd10", false)
-		d.Histology = t.str("histology", false)
-		d.Grade = t.str("grade", false)
-		d.Date = t.date("date", true, pastOnly)
-		d.Basis = t.str("basis", false)
-		t.finish()
-	}
-	if t := root.sub("stage", false); t != nil {
-		c.Stage = &Stage{
-			System: t.str("system", false),
-			Kind:   t.enum("kind", false, stageKinds),
-			T:      t.str("t", false),
-			N:      t.str("n", false),
-			M:      t.str("m", false),
-			Group:  t.str("group", false),
-			Date:   t.date("date", false, pastOnly),
-			Notes:  t.str("notes", false),
-		}
-		t.finish()
-	}
-	for _, t := range root.list("biomarkers") {
-		c.Biomarkers = append(c.Biomarkers, Biomarker{
-			Name:     t.str("name", true),
-			Result:   t.str("result", true),
-			Method:   t.str("method", false),
-			Date:     t.date("date", false, pastOnly),
-			Document: t.file("document", false),
-		})
-		t.finish()
-	}
-	for _, t := range root.list("imaging") {
-		c.Imaging = append(c.Imaging, Imaging{
-			Date:     t.date("date", true, pastOnly),
-			Modality: t.enum("modality", true, modalities),
-			Region:   t.str("region", false),
-			Report:   t.file("report", false),
-			Images:   t.file("images", false),
-			Link:     t.link("link"),
-			Findings: t.str("findings", false),
-		})
-		t.finish()
-	}
-	for _, t := range root.list("pathology") {
-		p := Pathology{
-			Date:     t.date("date", true, pastOnly),
-			Kind:     t.enum("kind", true, pathologyKinds),
-			Specimen: t.str("specimen", false),
-			Lab:      t.str("lab", false),
-			Report:   t.file("report", false),
-			Result:   t.str("result", false),
-		}
-		if m := t.sub("material", false); m != nil {
-			p.Material = &Material{Slides: -1, Blocks: -1}
-			if n, ok := m.integer("slides", false, 0, 100000); ok {
-				p.Material.Slides = n
-			}
-			if n, ok := m.integer("blocks", false, 0, 100000); ok {
-				p.Material.Blocks = n
-			}
-			p.Material.Location = m.str("location", false)
-			p.Material.Status = m.enum("status", false, materialStatuses)
-			p.Material.Tracking = m.str("tracking", false)
-			p.Material.Note = m.str("note", false)
-			m.finish()
-		}
-		c.Pathology = append(c.Pathology, p)
-		t.finish()
-	}
-	for _, t := range root.list("treatments") {
-		tr := Treatment{
-			Kind:     t.enum("kind", true, treatmentKinds),
-			Name:     t.str("name", true),
-			Start:    t.date("start", true, pastOnly),
-			End:      t.date("end", false, pastOnly),
-			Dose:     t.str("dose", false),
-			Intent:   t.str("intent", false),
-			Response: t.str("response", false),
-			Document: t.file("document", false),
-		}
-		tr.Cycles, _ = t.integer("cycles", false, 1, 1000)
-		if !tr.Start.IsZero() && !tr.End.IsZero() && tr.End.End().Before(tr.Start.Start()) {
-			t.errorf("end", "%s is before the start, %s", tr.End, tr.Start)
-		}
-		c.Treatments = append(c.Treatments, tr)
-		t.finish()
-	}
-	if t := root.sub("plan", true); t != nil {
-		p := &c.Plan
-		p.Summary = t.str("summary", true)
-		p.By = t.str("by", false)
-		p.Date = t.date("date", false, pastOnly)
-		p.Document = t.file("document", false)
-		p.NextStep = t.str("next_step", false)
-		p.NextStepDate = t.date("next_step_date", false, futureAllowed)
-		t.finish()
-	}
-	for _, t := range root.list("labs") {
-		lab := Lab{
-			Date:     t.date("date", true, pastOnly),
-			Name:     t.str("name", true),
-			Unit:     t.str("unit", false),
-			Range:    t.str("range", false),
-			Marker:   t.boolean("marker"),
-			Document: t.file("document", false),
-		}
-		lab.Value = labValue(t)
-		c.Labs = append(c.Labs, lab)
-		t.finish()
-	}
-	for _, t := range root.list("medications") {
-		c.Medications = append(c.Medications, Medication{
-			Name:  t.str("name", true),
-			Dose:  t.str("dose", false),
-			Since: t.date("since", false, pastOnly),
-		})
-		t.finish()
-	}
-	for _, t := range root.list("allergies") {
-		c.Allergies = append(c.Allergies, Allergy{Substance: t.str("substance", true), Reaction: t.str("reaction", false)})
-		t.finish()
-	}
-	for _, t := range root.list("conditions") {
-		c.Conditions = append(c.Conditions, Condition{Name: t.str("name", true), Since: t.date("since", false, pastOnly)})
-		t.finish()
-	}
-	if t := root.sub("history", false); t != nil {
-		c.History = History{Family: t.str("family", false), Symptoms: t.str("symptoms", false), Social: t.str("social", false)}
-		t.finish()
-	}
-	for _, t := range root.list("events") {
-		kind := t.enum("kind", true, eventKinds)
-		rule := pastOnly
-		if kind == "planned" {
-			rule = futureAllowed
-		}
-		c.Events = append(c.Events, Event{
-			Date:     t.date("date", true, rule),
-			Kind:     kind,
-			Title:    t.str("title", true),
-			Details:  t.str("details", false),
-			Document: t.file("document", false),
-		})
-		t.finish()
-	}
-	for _, t := range root.list("documents") {
-		c.Documents = append(c.Documents, Document{
-			Title: t.str("title", true),
-			File:  t.file("file", true),
-			Date:  t.date("date", false, pastOnly),
-			Kind:  t.enum("kind", false, documentKinds),
-		})
-		t.finish()
-	}
-	seen := map[string]bool{}
-	for _, t := range root.list("readers") {
-		r := Reader{Name: t.str("name", true), Recipient: t.str("recipient", false)}
-		switch {
-		case r.Name == "":
-		case !readerPattern.MatchString(r.Name):
-			t.errorf("name", "%q: a reader's name uses lower-case letters, digits and dashes, like \"reviewing-oncologist\"", r.Name)
-		case seen[r.Name]:
-			t.errorf("name", "%q is already the name of another reader: each reader needs a name of their own", r.Name)
-		}
-		seen[r.Name] = true
-		if r.Recipient != "" && !isAgeRecipient(r.Recipient) {
-			t.errorf("recipient", "%q is not an age public key: it starts with age1 (the reader makes one with age-keygen)", clip(r.Recipient))
-		}
-		c.Readers = append(c.Readers, r)
-		t.finish()
-	}
+	l.decodeHeader(c, root)
+	l.decodePicture(c, root)
+	l.decodeRecords(c, root)
+	l.decodeCareAndHistory(c, root)
+	l.decodeReaders(c, root)
+	l.decodeReply(c, root)
+	l.decodeCourse(c, root)
+	l.decodeTranslations(c, root)
+	l.crossCheck(c)
 	root.finish()
+}
+
+// decodeReply reads the optional [reply]: without it the portal has the
+// reply form, sealed to the coordinator's own key.
+func (l *loader) decodeReply(c *Case, root *table) {
+	c.Reply = Reply{Enabled: true}
+	if t := root.sub("reply", false); t != nil {
+		c.Reply = l.reply(t)
+	}
+}
+
+// reply reads [reply]: both keys are optional.
+func (l *loader) reply(t *table) Reply {
+	r := Reply{Enabled: true, Recipient: t.str("recipient", false)}
+	if _, ok := t.m["enabled"]; ok {
+		r.Enabled = t.boolean("enabled")
+	} else {
+		t.get("enabled") // known, though absent
+	}
+	if r.Recipient != "" && !isAgeRecipient(r.Recipient) {
+		t.errorf("recipient", "%q is not an age public key: it starts with age1 (print yours with caseport reply key)", clip(r.Recipient))
+	}
+	if !r.Enabled && r.Recipient != "" {
+		l.report(Warning, t.key("recipient"), "unused: enabled = false leaves the reply form out of the portal; remove the recipient or the enabled line")
+	}
+	t.finish()
+	return r
 }
 
 func (l *loader) patient(p *Patient, t *table) {
@@ -482,6 +307,10 @@ func (l *loader) patient(p *Patient, t *table) {
 	p.PerformanceStatus = t.str("performance_status", false)
 	p.HeightCM = t.number("height_cm", 20, 272)
 	p.WeightKG = t.number("weight_kg", 0.5, 650)
+	p.MenopausalStatus = t.enum("menopausal_status", false, menopausalStatuses)
+	p.Pregnancy = t.enum("pregnancy", false, pregnancies)
+	p.Fertility = t.str("fertility", false)
+	p.Goals = t.str("goals", false)
 	t.finish()
 }
 
@@ -513,6 +342,38 @@ func labValue(t *table) LabValue {
 	}
 	t.errorf("value", `expected a number like 4.1, or text like "<0.5"; found %s`, typeName(v))
 	return LabValue{}
+}
+
+var (
+	// markerBound is a tumour marker's value below or above what the lab
+	// measures ("<0.5", ">1000"); the chart draws it at the bound.
+	markerBound = regexp.MustCompile(`^(?:<=|>=|<|>|≤|≥)\s*[0-9]+(?:\.[0-9]+)?$`)
+	// decimalComma is a number written with a comma: "18,2".
+	decimalComma = regexp.MustCompile(`^(<=|>=|<|>|≤|≥)?\s*(-?[0-9]+),([0-9]+)$`)
+	// numberWithUnit is a number followed by text: "18.2 U/ml".
+	numberWithUnit = regexp.MustCompile(`^(-?[0-9]+(?:[.,][0-9]+)?)\s*(\S.*)$`)
+)
+
+// markerValue reports a tumour marker's value the chart cannot draw: a
+// marker is charted, so text that is neither a number nor a bound would
+// drop out of the trend while the chart still counted it.
+func markerValue(t *table, v LabValue) {
+	if v.IsNumber || v.Text == "" || markerBound.MatchString(v.Text) {
+		return
+	}
+	if m := decimalComma.FindStringSubmatch(v.Text); m != nil {
+		if m[1] != "" {
+			t.errorf("value", "%q: a decimal comma; write %q (a point for the decimals)", v.Text, m[1]+m[2]+"."+m[3])
+			return
+		}
+		t.errorf("value", "%q is not a number (a decimal comma); write %s (a point for the decimals, no quotes)", v.Text, m[2]+"."+m[3])
+		return
+	}
+	if m := numberWithUnit.FindStringSubmatch(v.Text); m != nil {
+		t.errorf("value", "%q: a number with text after it; write value = %s and the unit in unit = %q", v.Text, strings.Replace(m[1], ",", ".", 1), m[2])
+		return
+	}
+	t.errorf("value", "%q is not a number: a tumour marker (marker = true) is charted, so write a number like 18.2 or a bound like \"<0.5\"; a result without a number belongs to [[biomarkers]], or set marker = false", v.Text)
 }
 
 func isAgeRecipient(s string) bool {

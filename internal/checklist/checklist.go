@@ -97,12 +97,16 @@ type text struct{ Title, Reason, Missing, None string }
 
 // Evaluate checks c against the checklist, with titles and reasons in the
 // case's language where a translation exists, in English otherwise.
-func Evaluate(c *casedir.Case) (Report, error) {
-	defs, err := loadDefinitions()
+func Evaluate(c *casedir.Case) (Report, error) { return EvaluateIn(content.FS, c) }
+
+// EvaluateIn is Evaluate with the checklist definitions and translations
+// of files, a content/ tree ("caseport serve" with CASEPORT_SOURCE).
+func EvaluateIn(files fs.FS, c *casedir.Case) (Report, error) {
+	defs, err := loadDefinitions(files)
 	if err != nil {
 		return Report{}, err
 	}
-	tr, err := translations(baseLanguage(c.Language))
+	tr, err := translations(files, baseLanguage(c.Language))
 	if err != nil {
 		return Report{}, err
 	}
@@ -138,11 +142,11 @@ func Untranslated(lang string) ([]string, error) {
 	if lang == "en" {
 		return nil, nil
 	}
-	defs, err := loadDefinitions()
+	defs, err := loadDefinitions(content.FS)
 	if err != nil {
 		return nil, err
 	}
-	tr, err := translations(lang)
+	tr, err := translations(content.FS, lang)
 	if err != nil {
 		return nil, err
 	}
@@ -172,9 +176,9 @@ func mergeText(base, x text) text {
 	return base
 }
 
-func loadDefinitions() (definitions, error) {
+func loadDefinitions(files fs.FS) (definitions, error) {
 	var defs definitions
-	b, err := fs.ReadFile(content.FS, "checklist.toml")
+	b, err := fs.ReadFile(files, "checklist.toml")
 	if err != nil {
 		return defs, fmt.Errorf("checklist definitions: %w", err)
 	}
@@ -188,12 +192,12 @@ func loadDefinitions() (definitions, error) {
 	return defs, nil
 }
 
-func translations(lang string) (map[string]text, error) {
+func translations(files fs.FS, lang string) (map[string]text, error) {
 	tr := map[string]text{}
 	if lang == "en" {
 		return tr, nil
 	}
-	b, err := fs.ReadFile(content.FS, "i18n/"+lang+"/checklist.toml")
+	b, err := fs.ReadFile(files, "i18n/"+lang+"/checklist.toml")
 	if err != nil {
 		return tr, nil // no translation: English
 	}
@@ -290,17 +294,72 @@ var rules = map[string]rule{
 		return present(len(c.Allergies) > 0), facts()
 	},
 	"labs-recent": func(c *casedir.Case, d definition, _ definitions) (Status, map[string]string) {
-		if len(c.Labs) == 0 {
-			return Missing, facts("none", "yes")
-		}
-		latest := c.Labs[0].Date
-		for _, l := range c.Labs[1:] {
-			if l.Date.Compare(latest) > 0 {
+		// Tumour markers say nothing about whether a treatment can be given.
+		var latest casedir.Date
+		for _, l := range c.Labs {
+			if !l.Marker && l.Date.Compare(latest) > 0 {
 				latest = l.Date
 			}
 		}
+		if latest.IsZero() {
+			return Missing, facts("none", "yes")
+		}
 		age := latest.DaysBefore(c.PreparedOn)
 		return present(age <= d.Days), facts("date", latest.String(), "age", strconv.Itoa(age))
+	},
+	"disease-status-recent": func(c *casedir.Case, d definition, _ definitions) (Status, map[string]string) {
+		if !c.OngoingTreatment() {
+			return NotApplicable, facts()
+		}
+		latest := c.LatestDiseaseStatus()
+		if latest == nil {
+			return Missing, facts("none", "yes")
+		}
+		age := latest.Date.DaysBefore(c.PreparedOn)
+		return present(age <= d.Days), facts("date", latest.Date.String(), "age", strconv.Itoa(age))
+	},
+	"best-response": func(c *casedir.Case, _ definition, _ definitions) (Status, map[string]string) {
+		var ended, lacking []string
+		for i, t := range c.Treatments {
+			if !t.Systemic() || (t.Status != "completed" && t.Status != "stopped") {
+				continue
+			}
+			ended = append(ended, t.Name)
+			if t.BestResponse == "" {
+				lacking = append(lacking, fmt.Sprintf("[[treatments]] %d (%s)", i+1, t.Name))
+			}
+		}
+		if len(ended) == 0 {
+			return NotApplicable, facts()
+		}
+		return present(len(lacking) == 0), facts("entries", strings.Join(lacking, ", "))
+	},
+	"operative-report": func(c *casedir.Case, _ definition, _ definitions) (Status, map[string]string) {
+		var surgeries []string
+		for i, t := range c.Treatments {
+			if t.Kind != "surgery" {
+				continue
+			}
+			if t.Document != nil {
+				return Present, facts()
+			}
+			surgeries = append(surgeries, fmt.Sprintf("[[treatments]] %d, %s", i+1, t.Name))
+		}
+		if len(surgeries) == 0 {
+			return NotApplicable, facts()
+		}
+		for _, d := range c.Documents {
+			if d.Kind == "operative" {
+				return Present, facts()
+			}
+		}
+		return Missing, facts("entries", strings.Join(surgeries, "; "))
+	},
+	"family-history": func(c *casedir.Case, _ definition, _ definitions) (Status, map[string]string) {
+		return present(c.History.Family != ""), facts()
+	},
+	"symptoms": func(c *casedir.Case, _ definition, _ definitions) (Status, map[string]string) {
+		return present(c.History.Symptoms != ""), facts()
 	},
 	"material-status": func(c *casedir.Case, _ definition, defs definitions) (Status, map[string]string) {
 		if !asksPathologyReview(c, defs.PathologyReviewWords) || len(c.Pathology) == 0 {

@@ -1,8 +1,11 @@
 package checklist
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
+
+	"github.com/caseport/caseport/content"
 
 	"github.com/caseport/caseport/internal/casedir"
 )
@@ -19,6 +22,8 @@ func complete(t *testing.T) *casedir.Case {
 	// The example's labs and imaging are older than the windows; make them recent.
 	c.Labs[0].Date = casedir.Date{Year: 2026, Month: 11, Day: 10}
 	c.Imaging[0].Date = casedir.Date{Year: 2026, Month: 10, Day: 28}
+	// An organ-function lab beside the example's tumour marker.
+	c.Labs = append(c.Labs, casedir.Lab{Date: c.Labs[0].Date, Name: "Creatinine", Value: casedir.LabValue{Number: 70, IsNumber: true}})
 	return c
 }
 
@@ -88,8 +93,41 @@ func TestEachRule(t *testing.T) {
 		{"treatments", func(c *casedir.Case) { c.Treatments = nil; c.Events[0].Kind = "treatment" }, Missing, ""},
 		{"medications", func(c *casedir.Case) { c.Medications = nil }, Missing, ""},
 		{"allergies", func(c *casedir.Case) { c.Allergies = nil }, Missing, "none known"},
-		{"labs-recent", func(c *casedir.Case) { c.Labs[0].Date = casedir.Date{Year: 2026, Month: 10, Day: 1} }, Missing, "2026-10-01, 50 days"},
-		{"labs-recent", func(c *casedir.Case) { c.Labs = nil }, Missing, "No lab results are recorded"},
+		{"labs-recent", func(c *casedir.Case) { c.Labs[1].Date = casedir.Date{Year: 2026, Month: 10, Day: 1} }, Missing, "2026-10-01, 50 days"},
+		{"labs-recent", func(c *casedir.Case) { c.Labs = nil }, Missing, "No lab results other than tumour markers"},
+		{"labs-recent", func(c *casedir.Case) { c.Labs = c.Labs[:1] }, Missing, "No lab results other than tumour markers"}, // a recent marker alone
+		{"labs-recent", func(c *casedir.Case) {
+			c.Labs[1].Date = casedir.Date{Year: 2026, Month: 10, Day: 1}
+			c.Labs[0].Date = casedir.Date{Year: 2026, Month: 11, Day: 19}
+		}, Missing, "2026-10-01"}, // the newer marker does not count
+		{"disease-status-recent", func(c *casedir.Case) {}, NotApplicable, ""},
+		{"disease-status-recent", func(c *casedir.Case) { c.Treatments[0].Status = "ongoing" }, Missing, "add a [[disease_status]]"},
+		{"disease-status-recent", func(c *casedir.Case) {
+			c.Treatments[0].Status = "ongoing"
+			c.DiseaseStatus = []casedir.DiseaseStatus{{Date: casedir.Date{Year: 2026, Month: 8, Day: 1}, Status: "stable"}}
+		}, Missing, "2026-08-01, 111 days"},
+		{"disease-status-recent", func(c *casedir.Case) {
+			c.Treatments[0].Status = "ongoing"
+			c.DiseaseStatus = []casedir.DiseaseStatus{{Date: casedir.Date{Year: 2026, Month: 8, Day: 22}, Status: "stable"}}
+		}, Present, ""},
+		{"disease-status-recent", func(c *casedir.Case) { c.Treatments[0].End = casedir.Date{} }, NotApplicable, ""}, // no status: not read as ongoing
+		{"best-response", func(c *casedir.Case) { c.Treatments[0].Status = "stopped" }, Missing, "[[treatments]] 1 (FLOT)"},
+		{"best-response", func(c *casedir.Case) { c.Treatments[0].Status = "completed"; c.Treatments[0].BestResponse = "partial" }, Present, ""},
+		{"best-response", func(c *casedir.Case) { c.Treatments[0].Status = "ongoing" }, NotApplicable, ""},
+		{"best-response", func(c *casedir.Case) { c.Treatments[0].Status = "completed"; c.Treatments[0].Kind = "surgery" }, NotApplicable, ""},
+		{"operative-report", func(c *casedir.Case) {}, NotApplicable, ""},
+		{"operative-report", func(c *casedir.Case) {
+			c.Treatments = append(c.Treatments, casedir.Treatment{Kind: "surgery", Name: "Gastrectomy"})
+		}, Missing, "[[treatments]] 2, Gastrectomy"},
+		{"operative-report", func(c *casedir.Case) {
+			c.Treatments = append(c.Treatments, casedir.Treatment{Kind: "surgery", Name: "Gastrectomy", Document: c.Plan.Document})
+		}, Present, ""},
+		{"operative-report", func(c *casedir.Case) {
+			c.Treatments = append(c.Treatments, casedir.Treatment{Kind: "surgery", Name: "Gastrectomy"})
+			c.Documents[0].Kind = "operative"
+		}, Present, ""},
+		{"family-history", func(c *casedir.Case) { c.History.Family = "" }, Missing, "history.family"},
+		{"symptoms", func(c *casedir.Case) { c.History.Symptoms = "" }, Missing, "history.symptoms"},
 		{"imaging-recent", func(c *casedir.Case) { c.Imaging = nil }, Missing, "No imaging study is recorded"},
 		{"material-status", func(c *casedir.Case) { c.Pathology[0].Material = nil }, NotApplicable, ""},
 		{"material-status", func(c *casedir.Case) {
@@ -155,7 +193,34 @@ func TestTranslated(t *testing.T) {
 	if missing, err := Untranslated("ru"); err != nil || len(missing) != 0 {
 		t.Errorf("untranslated ru items: %v %v", missing, err)
 	}
-	if missing, _ := Untranslated("tr"); len(missing) != 15 {
-		t.Errorf("Untranslated(tr) = %d items, want all 15", len(missing))
+	if missing, _ := Untranslated("tr"); len(missing) != 20 {
+		t.Errorf("Untranslated(tr) = %d items, want all 20", len(missing))
+	}
+}
+
+// TestQuestionBankAsksForAPathologyReview: the bank's own question about
+// the slides and blocks, in each language, must ask for their status.
+func TestQuestionBankAsksForAPathologyReview(t *testing.T) {
+	for lang, marker := range map[string]string{"en": "slides or blocks", "ru": "стёкла или блоки"} {
+		b, err := fs.ReadFile(content.FS, "questions/"+lang+".md")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var question string
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.Contains(line, marker) {
+				question = line
+			}
+		}
+		if question == "" {
+			t.Fatalf("%s: the question bank no longer has its question with %q", lang, marker)
+		}
+		c := complete(t)
+		c.Pathology[0].Material = nil
+		c.Request.Reason = ""
+		c.Questions.Source = []byte(question + "\n")
+		if it := status(t, c, "material-status"); it.Status != Missing {
+			t.Errorf("%s: %q does not ask for the slides-and-blocks record (status %s)", lang, question, it.Status)
+		}
 	}
 }

@@ -26,7 +26,7 @@ type docFile struct {
 	Section string // the anchor of the record that references it
 }
 
-var docGroupOrder = []string{"pathology", "imaging-report", "imaging-images", "biomarkers", "treatment", "plan", "labs", "events", "discharge", "operative", "consultation", "letter", "other"}
+var docGroupOrder = []string{"pathology", "imaging-report", "imaging-images", "biomarkers", "course", "treatment", "plan", "labs", "events", "discharge", "operative", "consultation", "letter", "other", "translations"}
 
 // documents lists every referenced file once, grouped by kind, oldest first
 // within a group.
@@ -58,6 +58,12 @@ func (p *page) documents() []docGroup {
 	for _, b := range c.Biomarkers {
 		add("biomarkers", b.Document, joinNonEmpty(": ", b.Name, b.Result), b.Date, "#biomarkers")
 	}
+	for i, ds := range c.DiseaseStatus {
+		add("course", ds.Document, s.Enum("disease_status.status", ds.Status), ds.Date, "#disease-status-"+itoa(i+1))
+	}
+	for i, m := range c.Metastases {
+		add("course", m.Document, m.Site, m.Date, "#metastasis-"+itoa(i+1))
+	}
 	for i, t := range c.Treatments {
 		add("treatment", t.Document, joinNonEmpty(", ", t.Name, s.Enum("treatment.kind", t.Kind)), t.Start, "#treatment-"+itoa(i+1))
 	}
@@ -78,6 +84,12 @@ func (p *page) documents() []docGroup {
 			g = "other"
 		}
 		add(g, d.File, d.Title, d.Date, "")
+	}
+	for _, tr := range c.Translations {
+		if tr.Original == nil || tr.File == nil {
+			continue
+		}
+		add("translations", tr.File, s.F("translation.of", "file", p.files[tr.Original].Base, "language", s.Enum("language", tr.Language)), casedir.Date{}, "#file-"+fileIndex(c, tr.Original))
 	}
 	var out []docGroup
 	for _, k := range docGroupOrder {
@@ -147,4 +159,14 @@ func (p *page) questions() questionsView {
 		}
 	}
 	return v
+}
+
+// fileIndex is N of an attachment's "file-N" anchor.
+func fileIndex(c *casedir.Case, a *casedir.Attachment) string {
+	for i, x := range c.Attachments {
+		if x == a {
+			return itoa(i + 1)
+		}
+	}
+	return ""
 }

@@ -33,6 +33,7 @@ func goldenCases(t *testing.T) []goldenCase {
 		{"full", "testdata/cases/full"},
 		{"minimal-ru", "testdata/cases/minimal-ru"},
 		{"casedir-valid", "../casedir/testdata/valid"},
+		{"casedir-course", "../casedir/testdata/course"},
 	}
 	dirs, _ := filepath.Glob("../../cases/*/case.toml")
 	for _, d := range dirs {
@@ -53,7 +54,7 @@ func loadCase(t testing.TB, dir string) *casedir.Case {
 
 func renderCase(t testing.TB, c *casedir.Case) *portal.Tree {
 	t.Helper()
-	tree, err := Render(c, Options{})
+	tree, err := Render(c, Options{Today: today})
 	if err != nil {
 		t.Fatalf("render %s: %v", c.ID, err)
 	}

@@ -8,19 +8,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/caseport/caseport/content"
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/checklist"
-	"github.com/caseport/caseport/themes"
 	"github.com/yuin/goldmark/text"
 )
-
-// builtinThemes is read at each render: "caseport serve" may point it at a
-// source tree on disk.
-func builtinThemes() fs.FS { return themes.FS }
-
-// noticeFS holds notice/LANG.md; a variable so tests can give other notices.
-var noticeFS = func() fs.FS { return content.FS }
 
 func osDirFS(dir string) fs.FS { return os.DirFS(dir) }
 
@@ -35,6 +26,8 @@ type page struct {
 	CSP    string
 	Logo   string
 	Report checklist.Report
+	// Today is the day the page counts days from (render.Options.Today).
+	Today casedir.Date
 
 	Notice   template.HTML
 	Summary  template.HTML
@@ -52,10 +45,17 @@ type page struct {
 	Questions  questionsView
 	Glance     glanceView
 
+	// Biomarkers are the case's biomarkers with their structured parts;
+	// BiomarkerCols says which structured columns to draw.
+	Biomarkers    []biomarkerView
+	BiomarkerCols biomarkerColumns
+	Assessments   assessmentsView
+
 	ReviewAsked bool // a pathology review is asked for: slides and blocks matter
 
 	md    *markdown
 	files map[*casedir.Attachment]*fileRef
+	texts fs.FS // the content/ tree: notice/LANG.md
 }
 
 // navItem is one link of the section navigation.
@@ -78,16 +78,23 @@ type pathologyView struct {
 
 type treatmentView struct {
 	casedir.Treatment
-	Anchor  string
+	Anchor string
+	// Ongoing is true only when the case says status = "ongoing".
 	Ongoing bool
+	// EndHTML is how the end reads: a date, "ongoing", the status, or
+	// "end not given" (see treatmentEnd).
+	EndHTML template.HTML
 }
 
 type glanceView struct {
-	Biomarkers     []casedir.Biomarker
+	Biomarkers []casedir.Biomarker
+	// MoreBiomarkers counts those the card leaves to the diagnosis section.
+	MoreBiomarkers int
+	// OutOfRange are the latest results of the tests other than tumour
+	// markers that lie outside their range, for the safety card.
+	OutOfRange     []labRow
 	FirstQuestions []casedir.Question
 	MoreQuestions  int
-	NextStepDays   int
-	NextStepFuture bool
 	Urgent         bool
 }
 
@@ -102,8 +109,8 @@ func (p *page) build() {
 	}
 	p.Age = p.age()
 
-	for _, id := range []string{"glance", "summary", "diagnosis", "timeline", "imaging", "pathology", "treatments", "labs", "medications", "history", "documents", "questions", "completeness"} {
-		if id == "summary" && c.Summary == nil {
+	for _, id := range []string{"glance", "summary", "diagnosis", "timeline", "imaging", "pathology", "treatments", "labs", "assessments", "medications", "history", "documents", "questions", "reply", "completeness"} {
+		if id == "summary" && c.Summary == nil || id == "assessments" && len(c.Assessments) == 0 || id == "reply" && !c.Reply.Enabled {
 			continue
 		}
 		p.Sections = append(p.Sections, navItem{ID: id, Label: s.T("section." + id)})
@@ -111,7 +118,7 @@ func (p *page) build() {
 
 	for i, im := range c.Imaging {
 		age := im.Date.DaysBefore(c.PreparedOn)
-		p.Imaging = append(p.Imaging, imagingView{Imaging: im, Anchor: "imaging-" + itoa(i+1), Stale: age > StaleImagingDays, AgeDays: age})
+		p.Imaging = append(p.Imaging, imagingView{Imaging: im, Anchor: "imaging-" + itoa(i+1), Stale: age > StaleImagingDays && c.LatestImagingByRegion(im), AgeDays: age})
 	}
 	// Newest first: the latest study is the one a reviewer reads first.
 	sort.SliceStable(p.Imaging, func(i, j int) bool { return p.Imaging[i].Date.Compare(p.Imaging[j].Date) > 0 })
@@ -120,7 +127,7 @@ func (p *page) build() {
 	}
 	sort.SliceStable(p.Pathology, func(i, j int) bool { return p.Pathology[i].Date.Compare(p.Pathology[j].Date) < 0 })
 	for i, t := range c.Treatments {
-		p.Treatments = append(p.Treatments, treatmentView{Treatment: t, Anchor: "treatment-" + itoa(i+1), Ongoing: t.End.IsZero()})
+		p.Treatments = append(p.Treatments, treatmentView{Treatment: t, Anchor: "treatment-" + itoa(i+1), Ongoing: t.Ongoing(), EndHTML: treatmentEnd(t, p)})
 	}
 	sort.SliceStable(p.Treatments, func(i, j int) bool { return p.Treatments[i].Start.Compare(p.Treatments[j].Start) < 0 })
 	for _, it := range p.Report.Items {
@@ -129,7 +136,9 @@ func (p *page) build() {
 		}
 	}
 
-	p.Markers = markerCharts(c.Labs, s)
+	p.Biomarkers, p.BiomarkerCols = biomarkerViews(c, s)
+	p.Assessments = p.assessments()
+	p.Markers = markerCharts(c.Labs, c.Treatments, s)
 	p.Labs = labRows(c.Labs, s)
 	p.Timeline = p.timeline()
 	p.Documents = p.documents()
@@ -137,9 +146,11 @@ func (p *page) build() {
 
 	g := &p.Glance
 	g.Biomarkers = c.Biomarkers
-	if len(g.Biomarkers) > 6 {
-		g.Biomarkers = g.Biomarkers[:6]
+	if len(g.Biomarkers) > glanceBiomarkers {
+		g.Biomarkers = g.Biomarkers[:glanceBiomarkers]
+		g.MoreBiomarkers = len(c.Biomarkers) - glanceBiomarkers
 	}
+	g.OutOfRange = latestOutOfRange(p.Labs)
 	for _, grp := range c.Questions.Groups {
 		for _, q := range grp.Items {
 			if len(g.FirstQuestions) < 3 {
@@ -148,11 +159,25 @@ func (p *page) build() {
 		}
 	}
 	g.MoreQuestions = c.Questions.Count() - len(g.FirstQuestions)
-	if !c.Plan.NextStepDate.IsZero() {
-		g.NextStepDays = -c.Plan.NextStepDate.DaysBefore(c.PreparedOn)
-		g.NextStepFuture = c.Plan.NextStepDate.Compare(c.PreparedOn) > 0
-	}
 	g.Urgent = c.Request.Urgency == "urgent"
+}
+
+// glanceBiomarkers is how many biomarkers the first card lists; the rest
+// are counted ("+2 more") and linked, never silently cut.
+const glanceBiomarkers = 6
+
+// latestOutOfRange keeps, of each test's results (rows sorted by test then
+// date), the latest one when it is flagged: what a reviewer must know
+// before suggesting a drug.
+func latestOutOfRange(rows []labRow) []labRow {
+	var out []labRow
+	for i, r := range rows {
+		last := i == len(rows)-1 || !strings.EqualFold(rows[i+1].Name, r.Name)
+		if last && r.Flag != "" {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // age is the patient's age on prepared_on, from the birth date when given,
@@ -176,7 +201,7 @@ func (p *page) age() string {
 // the language has none, and nothing when neither exists.
 func (p *page) notice() template.HTML {
 	for _, lang := range []string{p.S.lang, "en"} {
-		b, err := fs.ReadFile(noticeFS(), "notice/"+lang+".md")
+		b, err := fs.ReadFile(p.texts, "notice/"+lang+".md")
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -198,22 +223,11 @@ func (p *page) HasHistory() bool {
 	return h.Family != "" || h.Symptoms != "" || h.Social != ""
 }
 
-// StageLine is the stage in one line: "cT3 cN1 cM0, stage III".
-func (p *page) StageLine() string {
-	st := p.C.Stage
-	if st == nil {
-		return ""
-	}
-	var parts []string
-	tnm := strings.TrimSpace(strings.Join([]string{st.T, st.N, st.M}, " "))
-	if tnm != "" {
-		parts = append(parts, strings.Join(strings.Fields(tnm), " "))
-	}
-	if st.Group != "" {
-		parts = append(parts, p.S.F("stage.group_line", "group", st.Group))
-	}
-	return strings.Join(parts, ", ")
-}
+// StageLine is the current stage in one line: "cT3 cN1 cM0, stage III".
+func (p *page) StageLine() string { return stageLine(p.C.Stage, p.S) }
+
+// StagingLine is one staging in one line, for the list of stagings.
+func (p *page) StagingLine(st casedir.Stage) string { return stageLine(&st, p.S) }
 
 // Items returns the checklist items of a level.
 func (p *page) Items(level string) []checklist.Item {

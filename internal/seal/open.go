@@ -34,6 +34,9 @@ type Opened struct {
 	Files []string
 	// Omitted lists the attachments a single-file portal left out.
 	Omitted []Omitted
+	// ReplyRecipient is the manifest's reply recipient: the key the
+	// portal's reply form seals to; "" when the portal has no reply form.
+	ReplyRecipient string
 }
 
 // ErrWrongPassphrase is returned by Open when the passphrase opens no key
@@ -117,6 +120,9 @@ func Open(portalPath string, key Key, outDir string) (*Opened, error) {
 		all[n] = e
 	}
 	res := &Opened{Omitted: m.Omitted}
+	if m.Reply != nil {
+		res.ReplyRecipient = m.Reply.Recipient
+	}
 	for name := range all {
 		res.Files = append(res.Files, name)
 	}

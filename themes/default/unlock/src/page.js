@@ -13,6 +13,7 @@
 import { el, logError } from "./dom.js";
 import { wireAttachments } from "./attachments.js";
 import { portalName, lookup, baseName } from "./names.js";
+import { recountDays } from "./dates.js";
 
 const dropped = "script, noscript, iframe, frame, frameset, object, embed, applet, base, meta, link:not([rel~=stylesheet i]), template, portal";
 
@@ -162,6 +163,7 @@ function swapIn(doc, parsed, sheets, bar, toast, t) {
   body.insertBefore(bar, before);
   const frag = doc.createDocumentFragment();
   while (parsed.body.firstChild) frag.append(doc.adoptNode(parsed.body.firstChild));
+  recountDays(frag, parsed.documentElement.getAttribute("lang") || lang, new Date());
   body.insertBefore(frag, before);
   body.insertBefore(toast, before);
   body.classList.remove("cp-locked");

@@ -18,6 +18,7 @@ import { showPage } from "./page.js";
 import { KeyWorker } from "./keyworker.js";
 import { slotWorkFactor, secondsFor, lockedDown, roundSeconds } from "./estimate.js";
 import { el, setState, logError } from "./dom.js";
+import { startReply } from "./reply.js";
 
 const storagePrefix = "caseport:identity:";
 
@@ -244,6 +245,7 @@ export function start(doc, source) {
       storageRemove(storageKey);
       location.reload();
     });
+    startReply(doc, sealed, identity, portal.manifest).catch((e) => console.error("caseport: reply", e));
     performance.mark("caseport-unlocked");
     setState(doc, "unlocked");
     if (keys) keys.stop();
