@@ -224,6 +224,8 @@ export async function showPage(doc, sealed, t, lock, options) {
   const parsed = new DOMParser().parseFromString(html, "text/html");
   clean(parsed);
   const sheets = await pageSheets(parsed, m, textOf, assets);
+  // Decrypted and parsed; what follows is the DOM's work.
+  performance.mark("caseport-page-ready");
   const pending = takeMedia(parsed, assets);
   const attachments = markLinks(doc, parsed, m, t);
   const { bar, toast } = chrome(doc, t, lock);

@@ -9,7 +9,8 @@
 // folder) or decoded (a single file). After Enter only the key derivation,
 // the unwrapping and decryption, and the insertion of the page remain; each
 // step sets a performance mark: caseport-submit, caseport-key,
-// caseport-manifest, caseport-unlocked.
+// caseport-manifest, caseport-page-ready (page and stylesheet decrypted and
+// parsed), caseport-unlocked.
 
 import { loadStrings } from "./strings.js";
 import { readPortal, readerSlotID, base64Bytes, Payloads, Sealed, PortalError, warmUp } from "./portal.js";
@@ -286,7 +287,7 @@ export function start(doc, source) {
       const pass = input.value;
       if (!pass) return fail("empty");
       busy = true;
-      for (const m of ["caseport-submit", "caseport-key", "caseport-manifest", "caseport-unlocked"]) performance.clearMarks(m);
+      for (const m of ["caseport-submit", "caseport-key", "caseport-manifest", "caseport-page-ready", "caseport-unlocked"]) performance.clearMarks(m);
       performance.mark("caseport-submit");
       setState(doc, "deriving");
       alertBox.textContent = "";

@@ -44,6 +44,15 @@ function calibrate() {
     scrypt("calibrate", salt, { N: 1 << logN, r: 8, p: 1, dkLen: 32 });
     best = Math.min(best, now() - t0);
   }
+  // Slow enough to be a browser without a JIT (work factor 18 would take
+  // over 40 s): one run at N = 2^8 predicts large N better (small runs
+  // overstate the cost per unit of N two to five times in Chromium,
+  // Firefox and WebKit without a JIT).
+  if (best * Math.pow(2, 18 - logN) > 40000) {
+    const t0 = now();
+    scrypt("calibrate", salt, { N: 1 << 8, r: 8, p: 1, dkLen: 32 });
+    return { logN: 8, ms: Math.max(now() - t0, 0.01) };
+  }
   return { logN, ms: Math.max(best, 0.01) };
 }
 
