@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -93,12 +92,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 
 	opt := preview.Options{
-		Dir:      dir,
-		Addr:     *addr,
-		Public:   *public,
-		Load:     casedir.Load,
-		Problems: caseProblems,
-		Log:      stdout,
+		Dir:    dir,
+		Addr:   *addr,
+		Public: *public,
+		Load:   casedir.Load,
+		Log:    stdout,
 	}
 	if d := os.Getenv(ThemesEnv); d != "" {
 		opt.WatchDirs = append(opt.WatchDirs, d)
@@ -155,23 +153,6 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	return exitOK
-}
-
-// caseProblems lists the loader's problems, each with its file, line and
-// key, for the preview's error overlay.
-func caseProblems(err error) []preview.Problem {
-	var ps *casedir.Problems
-	if !errors.As(err, &ps) {
-		return nil
-	}
-	out := make([]preview.Problem, 0, len(ps.List))
-	for _, p := range ps.List {
-		if p.Severity != casedir.Error {
-			continue
-		}
-		out = append(out, preview.Problem{File: p.File, Line: p.Line, Key: p.Key, Message: p.Message})
-	}
-	return out
 }
 
 // openBrowser opens url with the desktop's opener, when there is one. It

@@ -2,11 +2,13 @@ package preview
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/portal"
 )
 
@@ -61,7 +63,7 @@ func (s *Server) build(changed []string) {
 	sn, err := s.runPipeline()
 	took := time.Since(start)
 
-	var problems []Problem
+	var problems []casedir.Problem
 	if err != nil {
 		problems = s.explain(err)
 	}
@@ -163,16 +165,25 @@ func (s *Server) runPipeline() (sn *snapshot, err error) {
 	return newSnapshot(t, root), nil
 }
 
-func (s *Server) explain(err error) []Problem {
-	if s.opt.Problems != nil {
-		if ps := s.opt.Problems(err); len(ps) > 0 {
-			return ps
+// explain gives the problems a failed build shows: the loader's errors,
+// each with its file, line and key, or else the error's text as one.
+func (s *Server) explain(err error) []casedir.Problem {
+	var ps *casedir.Problems
+	if errors.As(err, &ps) {
+		var out []casedir.Problem
+		for _, p := range ps.List {
+			if p.Severity == casedir.Error {
+				out = append(out, p)
+			}
+		}
+		if len(out) > 0 {
+			return out
 		}
 	}
-	return []Problem{{Message: err.Error()}}
+	return []casedir.Problem{{Message: err.Error()}}
 }
 
-func problemsText(ps []Problem) string {
+func problemsText(ps []casedir.Problem) string {
 	var b strings.Builder
 	for _, p := range ps {
 		b.WriteString(p.String() + "\n")
@@ -185,7 +196,7 @@ func problemsText(ps []Problem) string {
 //	14:03:07 questions.md changed: built in 12 ms
 //
 // A failure prints its problems once; the same failure again prints one line.
-func (s *Server) logBuild(at time.Time, changed []string, took time.Duration, err error, problems []Problem, repeated bool) {
+func (s *Server) logBuild(at time.Time, changed []string, took time.Duration, err error, problems []casedir.Problem, repeated bool) {
 	what := "first build"
 	if changed != nil {
 		what = describeChanges(changed) + " changed"

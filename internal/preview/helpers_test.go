@@ -29,22 +29,13 @@ import (
 // reference, as the real loader does; fakeRender writes a page that shows
 // them, under a strict CSP like the real renderer's.
 
-type fakeProblems []Problem
-
-func (ps fakeProblems) Error() string { return problemsText(ps) }
-
-func fakeExplain(err error) []Problem {
-	var ps fakeProblems
-	if errors.As(err, &ps) {
-		return ps
-	}
-	return nil
-}
+// fakeProblems is what the real loader returns: a *casedir.Problems.
+func fakeProblems(ps ...casedir.Problem) error { return &casedir.Problems{List: ps} }
 
 func fakeLoad(dir string) (*casedir.Case, error) {
 	src, err := os.ReadFile(filepath.Join(dir, "case.toml"))
 	if err != nil {
-		return nil, fakeProblems{{File: "case.toml", Message: err.Error()}}
+		return nil, fakeProblems(casedir.Problem{File: "case.toml", Message: err.Error()})
 	}
 	var raw struct {
 		Title   string
@@ -62,12 +53,12 @@ func fakeLoad(dir string) (*casedir.Case, error) {
 	if _, err := toml.Decode(string(src), &raw); err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, fakeProblems{{File: "case.toml", Line: pe.Position.Line, Key: pe.LastKey, Message: pe.Message}}
+			return nil, fakeProblems(casedir.Problem{File: "case.toml", Line: pe.Position.Line, Key: pe.LastKey, Message: pe.Message})
 		}
-		return nil, fakeProblems{{File: "case.toml", Message: err.Error()}}
+		return nil, fakeProblems(casedir.Problem{File: "case.toml", Message: err.Error()})
 	}
 	c := &casedir.Case{Dir: dir, Title: raw.Title}
-	var problems fakeProblems
+	var problems []casedir.Problem
 	seen := map[string]*casedir.Attachment{}
 	ref := func(key, p string) *casedir.Attachment {
 		if p == "" {
@@ -80,7 +71,7 @@ func fakeLoad(dir string) (*casedir.Case, error) {
 		abs := filepath.Join(dir, filepath.FromSlash(p))
 		fi, err := os.Stat(abs)
 		if err != nil || !fi.Mode().IsRegular() {
-			problems = append(problems, Problem{File: "case.toml", Line: lineOf(src, p), Key: key, Message: fmt.Sprintf("file %q not found in the case folder", p)})
+			problems = append(problems, casedir.Problem{File: "case.toml", Line: lineOf(src, p), Key: key, Message: fmt.Sprintf("file %q not found in the case folder", p)})
 			return nil
 		}
 		a := &casedir.Attachment{Path: p, Abs: abs, Size: fi.Size(), RefBy: []string{key}}
@@ -101,7 +92,7 @@ func fakeLoad(dir string) (*casedir.Case, error) {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			if required || !errors.Is(err, fs.ErrNotExist) {
-				problems = append(problems, Problem{File: name, Message: err.Error()})
+				problems = append(problems, casedir.Problem{File: name, Message: err.Error()})
 			}
 			return nil
 		}
@@ -113,7 +104,7 @@ func fakeLoad(dir string) (*casedir.Case, error) {
 	c.Summary = md("summary.md", false)
 	c.Notes = md("notes.md", false)
 	if len(problems) > 0 {
-		return nil, problems
+		return nil, fakeProblems(problems...)
 	}
 	return c, nil
 }
@@ -223,7 +214,6 @@ func startFixture(t *testing.T) *fixture {
 		Addr:      "127.0.0.1:0",
 		Load:      fakeLoad,
 		Render:    fakeRenderer(f.theme),
-		Problems:  fakeExplain,
 		WatchDirs: []string{filepath.Dir(f.theme)},
 		Log:       f.log,
 	})

@@ -8,33 +8,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/portal"
 )
-
-// Problem is one thing wrong with the case, as the error overlay shows it.
-type Problem struct {
-	File    string // relative to the case directory; "" when unknown
-	Line    int    // 1-based; 0 when unknown
-	Key     string // the TOML key path, e.g. "diagnosis.date"; "" when none
-	Message string
-}
-
-// String formats the problem as "case.toml:12: diagnosis.date: message".
-func (p Problem) String() string {
-	var b strings.Builder
-	if p.File != "" {
-		b.WriteString(p.File)
-		if p.Line > 0 {
-			b.WriteString(":" + strconv.Itoa(p.Line))
-		}
-		b.WriteString(": ")
-	}
-	if p.Key != "" {
-		b.WriteString(p.Key + ": ")
-	}
-	b.WriteString(p.Message)
-	return b.String()
-}
 
 // reloadScript is the live-reload client. It is inline so the rendered page
 // needs no extra request, and allowed by the page's CSP through its hash.
@@ -89,7 +65,7 @@ var (
 // injectPreview adds the live-reload script to a rendered page, and the
 // error overlay when problems is not empty, adjusting the page's CSP meta so
 // the browser runs them. The page itself is never changed otherwise.
-func injectPreview(page []byte, version string, problems []Problem, lastGood bool) []byte {
+func injectPreview(page []byte, version string, problems []casedir.Problem, lastGood bool) []byte {
 	script := fmt.Sprintf(reloadScript, version)
 	add := map[string][]string{
 		"script-src":      {portal.CSPHash([]byte(script))},
@@ -215,7 +191,7 @@ func addSources(policy string, add map[string][]string) string {
 }
 
 // overlayHTML is the error overlay: every problem, HTML-escaped.
-func overlayHTML(problems []Problem, lastGood bool) string {
+func overlayHTML(problems []casedir.Problem, lastGood bool) string {
 	var b strings.Builder
 	b.WriteString(`<div id="caseport-error" role="alert"><h2>`)
 	n := len(problems)
@@ -249,7 +225,7 @@ func overlayHTML(problems []Problem, lastGood bool) string {
 
 // errorPage is the page served when no build ever succeeded: the overlay on
 // an empty document, with the reload script so it recovers by itself.
-func errorPage(version string, problems []Problem) []byte {
+func errorPage(version string, problems []casedir.Problem) []byte {
 	base := `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">` +
 		`<meta name="viewport" content="width=device-width, initial-scale=1">` +
 		`<meta http-equiv="Content-Security-Policy" content="default-src 'none'">` +

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/portal"
 )
 
@@ -53,7 +54,7 @@ var (
 
 func TestInjectPreview(t *testing.T) {
 	page := `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src &#39;self&#39;"><title>x</title></head><body class="portal"><h1>Case</h1></body></html>`
-	out := string(injectPreview([]byte(page), "e.7", []Problem{
+	out := string(injectPreview([]byte(page), "e.7", []casedir.Problem{
 		{File: "case.toml", Line: 12, Key: "diagnosis.date", Message: `expected a date, found "<script>alert(1)</script>"`},
 		{File: "questions.md", Message: "missing"},
 	}, true))

@@ -56,10 +56,6 @@ type Options struct {
 	// Seal may keep the folders of the last two builds, so pages still
 	// fetching from the previous one finish; older ones it removes itself.
 	Seal func(c *casedir.Case, t *portal.Tree) (sealed *portal.Tree, root string, err error)
-	// Problems explains a failed build as the problems the overlay lists,
-	// each with its file, line and key. When nil, or when it returns none,
-	// the error's text is shown as one problem.
-	Problems func(error) []Problem
 
 	// WatchDirs are more folders to watch besides Dir, recursively: the
 	// templates, themes and content read from disk in development.
@@ -84,11 +80,11 @@ type Server struct {
 	loopDone chan struct{}
 
 	mu       sync.RWMutex
-	epoch    string    // when the server started, in build versions
-	gen      int       // build generation, counting every build
-	snap     *snapshot // the last good build; nil when none succeeded yet
-	problems []Problem // the current build's problems; nil when it succeeded
-	index    []byte    // the index.html served now, with script (and overlay)
+	epoch    string            // when the server started, in build versions
+	gen      int               // build generation, counting every build
+	snap     *snapshot         // the last good build; nil when none succeeded yet
+	problems []casedir.Problem // the current build's problems; nil when it succeeded
+	index    []byte            // the index.html served now, with script (and overlay)
 	clients  map[chan event]struct{}
 	lastErr  string // the text of the last problems printed, to print them once
 	builds   int    // builds finished, for tests

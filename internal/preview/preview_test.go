@@ -205,7 +205,7 @@ func TestFirstBuildFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, err := New(Options{Dir: dir, Addr: "127.0.0.1:0", Load: fakeLoad,
-		Render: fakeRenderer(filepath.Join(root, "themes", "plain")), Problems: fakeExplain})
+		Render: fakeRenderer(filepath.Join(root, "themes", "plain"))})
 	if err != nil {
 		t.Fatal(err)
 	}
