@@ -52,10 +52,10 @@ const SourceEnv = "CASEPORT_SOURCE"
 
 // previewRenderer renders as "caseport build" does, with the themes of
 // $CASEPORT_THEMES when set and caseport's own files from files.
-func previewRenderer(files source.Files) func(*casedir.Case) (*portal.Tree, error) {
+func previewRenderer(files source.Files) func(*casedir.Case, portal.Extra) (*portal.Tree, error) {
 	themesDir := os.Getenv(ThemesEnv)
-	return func(c *casedir.Case) (*portal.Tree, error) {
-		return render.Render(c, render.Options{ThemesDir: themesDir, Files: files})
+	return func(c *casedir.Case, extra portal.Extra) (*portal.Tree, error) {
+		return render.Render(c, render.Options{ThemesDir: themesDir, Files: files, Extra: extra})
 	}
 }
 
@@ -194,7 +194,7 @@ type sealedPreview struct {
 }
 
 // seal is preview.Options.Seal.
-func (p *sealedPreview) seal(c *casedir.Case, t *portal.Tree) (*portal.Tree, string, error) {
+func (p *sealedPreview) seal(c *casedir.Case, t *portal.Tree, extra portal.Extra) (*portal.Tree, string, error) {
 	readers, err := p.readers(c)
 	if err != nil {
 		return nil, "", err
@@ -203,6 +203,7 @@ func (p *sealedPreview) seal(c *casedir.Case, t *portal.Tree) (*portal.Tree, str
 	if err != nil {
 		return nil, "", err
 	}
+	page = page.With(extra)
 	p.n++
 	out := filepath.Join(p.dir, strconv.Itoa(p.n))
 	if _, err := seal.Seal(t, readers, out, seal.Options{Reuse: &p.reuse, Unlock: page}); err != nil {

@@ -119,16 +119,16 @@ func lineOf(src []byte, s string) int {
 }
 
 // fakeRenderer renders with the stylesheet of a theme folder on disk.
-func fakeRenderer(themeDir string) func(*casedir.Case) (*portal.Tree, error) {
-	return func(c *casedir.Case) (*portal.Tree, error) {
+func fakeRenderer(themeDir string) func(*casedir.Case, portal.Extra) (*portal.Tree, error) {
+	return func(c *casedir.Case, extra portal.Extra) (*portal.Tree, error) {
 		css, err := os.ReadFile(filepath.Join(themeDir, "style.css"))
 		if err != nil {
 			return nil, fmt.Errorf("theme: %w", err)
 		}
 		var b strings.Builder
 		b.WriteString(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">`)
-		b.WriteString(`<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src &#39;self&#39;; img-src &#39;self&#39;">`)
-		fmt.Fprintf(&b, "<title>%s</title><link rel=\"stylesheet\" href=\"style.css\"></head><body>\n", html.EscapeString(c.Title))
+		fmt.Fprintf(&b, `<meta http-equiv="Content-Security-Policy" content="%s">`, html.EscapeString(extra.Policy("default-src 'none'; style-src 'self'; img-src 'self'")))
+		fmt.Fprintf(&b, "<title>%s</title><link rel=\"stylesheet\" href=\"style.css\"></head><body>%s\n", html.EscapeString(c.Title), extra.Head())
 		fmt.Fprintf(&b, "<h1>%s</h1>\n", html.EscapeString(c.Title))
 		fmt.Fprintf(&b, "<pre id=\"questions\">%s</pre>\n", html.EscapeString(string(c.Questions.Source)))
 		b.WriteString(`<div class="spacer"></div>` + "\n")
@@ -145,7 +145,7 @@ func fakeRenderer(themeDir string) func(*casedir.Case) (*portal.Tree, error) {
 				Name: name, FileName: path.Base(a.Path), MediaType: "application/pdf", Source: a.Abs, Size: a.Size,
 			})
 		}
-		b.WriteString("<div class=\"spacer\"></div>\n</body></html>\n")
+		b.WriteString("<div class=\"spacer\"></div>\n" + string(extra.Tail()) + "</body></html>\n")
 		t.Pages = []*portal.Page{
 			{Name: "index.html", MediaType: "text/html; charset=utf-8", Data: []byte(b.String())},
 			{Name: "style.css", MediaType: "text/css; charset=utf-8", Data: css},

@@ -37,6 +37,9 @@ type Options struct {
 	// Files are the layouts, themes and texts to render with; the zero
 	// value means the ones embedded in the binary.
 	Files source.Files
+	// Extra is added to index.html under its CSP: the preview's reload
+	// script and error overlay. The zero value adds nothing.
+	Extra portal.Extra
 }
 
 // CSP is the Content-Security-Policy of index.html: the page needs its own
@@ -97,12 +100,15 @@ func Render(c *casedir.Case, opt Options) (*portal.Tree, error) {
 		C:      c,
 		S:      s,
 		Lang:   langTag(c.Language),
-		CSP:    CSP,
+		CSP:    opt.Extra.Policy(CSP),
 		md:     newMarkdown(byPath),
 		files:  files,
 		Report: report,
 		Logo:   th.logo,
 		texts:  own.Content,
+
+		ExtraHead: opt.Extra.Head(),
+		ExtraTail: opt.Extra.Tail(),
 	}
 	p.md.tableLabel = s.T("table_label")
 	p.build()
