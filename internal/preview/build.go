@@ -59,10 +59,13 @@ type event struct {
 // tells the open pages. changed lists the files that triggered it, for the
 // log; nil for the first build.
 //
-// Builds run one at a time (the first from Start, then from the watcher),
-// so the generation, the last good case and its version are the builder's
-// own; the lock guards what the HTTP handlers read.
+// Builds run one at a time (buildMu: the first from Start, then from the
+// watcher or a request on a new day), so the generation, the last good
+// case and its version are the builder's own; mu guards what the HTTP
+// handlers read.
 func (s *Server) build(changed []string) {
+	s.buildMu.Lock()
+	defer s.buildMu.Unlock()
 	start := time.Now()
 	s.mu.RLock()
 	gen := s.gen + 1
@@ -82,6 +85,7 @@ func (s *Server) build(changed []string) {
 
 	s.mu.Lock()
 	s.gen = gen
+	s.builtOn = start.Format(time.DateOnly)
 	prev, prevProblems := s.snap, s.problems
 	kind := "reload"
 	if err == nil {

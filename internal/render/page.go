@@ -26,6 +26,8 @@ type page struct {
 	CSP    string
 	Logo   string
 	Report checklist.Report
+	// Today is the day the page counts days from (render.Options.Today).
+	Today casedir.Date
 
 	Notice   template.HTML
 	Summary  template.HTML
@@ -88,11 +90,14 @@ type treatmentView struct {
 }
 
 type glanceView struct {
-	Biomarkers     []casedir.Biomarker
+	Biomarkers []casedir.Biomarker
+	// MoreBiomarkers counts those the card leaves to the diagnosis section.
+	MoreBiomarkers int
+	// OutOfRange are the latest results of the tests other than tumour
+	// markers that lie outside their range, for the safety card.
+	OutOfRange     []labRow
 	FirstQuestions []casedir.Question
 	MoreQuestions  int
-	NextStepDays   int
-	NextStepFuture bool
 	Urgent         bool
 }
 
@@ -107,8 +112,8 @@ func (p *page) build() {
 	}
 	p.Age = p.age()
 
-	for _, id := range []string{"glance", "summary", "diagnosis", "timeline", "imaging", "pathology", "treatments", "labs", "assessments", "medications", "history", "documents", "questions", "completeness"} {
-		if id == "summary" && c.Summary == nil || id == "assessments" && len(c.Assessments) == 0 {
+	for _, id := range []string{"glance", "summary", "diagnosis", "timeline", "imaging", "pathology", "treatments", "labs", "assessments", "medications", "history", "documents", "questions", "reply", "completeness"} {
+		if id == "summary" && c.Summary == nil || id == "assessments" && len(c.Assessments) == 0 || id == "reply" && !c.Reply.Enabled {
 			continue
 		}
 		p.Sections = append(p.Sections, navItem{ID: id, Label: s.T("section." + id)})
@@ -136,7 +141,7 @@ func (p *page) build() {
 
 	p.Biomarkers, p.BiomarkerCols = biomarkerViews(c, s)
 	p.Assessments = p.assessments()
-	p.Markers = markerCharts(c.Labs, s)
+	p.Markers = markerCharts(c.Labs, c.Treatments, s)
 	p.Labs = labRows(c.Labs, s)
 	p.Timeline = p.timeline()
 	p.Documents = p.documents()
@@ -144,9 +149,11 @@ func (p *page) build() {
 
 	g := &p.Glance
 	g.Biomarkers = c.Biomarkers
-	if len(g.Biomarkers) > 6 {
-		g.Biomarkers = g.Biomarkers[:6]
+	if len(g.Biomarkers) > glanceBiomarkers {
+		g.Biomarkers = g.Biomarkers[:glanceBiomarkers]
+		g.MoreBiomarkers = len(c.Biomarkers) - glanceBiomarkers
 	}
+	g.OutOfRange = latestOutOfRange(p.Labs)
 	for _, grp := range c.Questions.Groups {
 		for _, q := range grp.Items {
 			if len(g.FirstQuestions) < 3 {
@@ -155,11 +162,25 @@ func (p *page) build() {
 		}
 	}
 	g.MoreQuestions = c.Questions.Count() - len(g.FirstQuestions)
-	if !c.Plan.NextStepDate.IsZero() {
-		g.NextStepDays = -c.Plan.NextStepDate.DaysBefore(c.PreparedOn)
-		g.NextStepFuture = c.Plan.NextStepDate.Compare(c.PreparedOn) > 0
-	}
 	g.Urgent = c.Request.Urgency == "urgent"
+}
+
+// glanceBiomarkers is how many biomarkers the first card lists; the rest
+// are counted ("+2 more") and linked, never silently cut.
+const glanceBiomarkers = 6
+
+// latestOutOfRange keeps, of each test's results (rows sorted by test then
+// date), the latest one when it is flagged: what a reviewer must know
+// before suggesting a drug.
+func latestOutOfRange(rows []labRow) []labRow {
+	var out []labRow
+	for i, r := range rows {
+		last := i == len(rows)-1 || !strings.EqualFold(rows[i+1].Name, r.Name)
+		if last && r.Flag != "" {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // age is the patient's age on prepared_on, from the birth date when given,

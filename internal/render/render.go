@@ -13,11 +13,13 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"mime"
 	"net/url"
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/checklist"
@@ -40,6 +42,10 @@ type Options struct {
 	// Extra is added to index.html under its CSP: the preview's reload
 	// script and error overlay. The zero value adds nothing.
 	Extra portal.Extra
+	// Today is the day the page counts days from ("12 days left"); the
+	// zero Date means the current date. The unlock script counts again
+	// from the reader's clock, and the page says which day it counted on.
+	Today casedir.Date
 }
 
 // CSP is the Content-Security-Policy of index.html: the page needs its own
@@ -93,10 +99,16 @@ func Render(c *casedir.Case, opt Options) (*portal.Tree, error) {
 		byPath[path.Clean(a.Path)] = f
 		tree.Attachments = append(tree.Attachments, &portal.Attachment{
 			Name: name, FileName: base, MediaType: mt, Source: a.Abs, Size: a.Size,
+			Root: c.Dir,
 		})
 	}
 
+	day := opt.Today
+	if day.IsZero() {
+		day = casedir.FromTime(time.Now())
+	}
 	p := &page{
+		Today:  day,
 		C:      c,
 		S:      s,
 		Lang:   langTag(c.Language),
@@ -175,6 +187,7 @@ func parseTemplates(layouts fs.FS, p *page) (*template.Template, error) {
 		"plural": s.Plural,
 		"num":    s.Number,
 		"date":   p.dateHTML,
+		"rel":    p.relativeHTML,
 		"file":   p.fileHTML,
 		"fileref": func(a *casedir.Attachment) *fileRef {
 			return p.files[a]
@@ -202,6 +215,47 @@ func (p *page) dateHTML(d casedir.Date) template.HTML {
 		return template.HTML(text)
 	}
 	return template.HTML(`<time datetime="` + d.String() + `">` + text + `</time>`)
+}
+
+// relativeHTML counts the days from the page's day to d, in a time element
+// that the unlock script recounts from the reader's clock: kind "due" says
+// days left or overdue (a reply date), "when" in N days or N days ago. The
+// text names the day it was counted on, for a page read without script;
+// print shows the absolute date beside it instead.
+func (p *page) relativeHTML(kind string, d casedir.Date) template.HTML {
+	if !d.IsFull() || p.Today.IsZero() {
+		return ""
+	}
+	n := DaysBetween(p.Today, d)
+	label := p.S.relative(kind, n)
+	text := p.S.F("rel.counted", "label", label, "date", p.S.Date(p.Today))
+	return template.HTML(`<time class="rel" datetime="` + d.String() + `" data-rel="` + template.HTMLEscapeString(kind) +
+		`" data-from="` + p.Today.String() + `">` + template.HTMLEscapeString(text) + `</time>`)
+}
+
+// relative is the day count n (to a date from today; negative when it is
+// past) in words: "12 days left", "3 days overdue", "in 5 days", "10 days
+// ago".
+func (s *uiStrings) relative(kind string, n int) string {
+	switch {
+	case kind == "due" && n == 0:
+		return s.T("rel.due_today")
+	case kind == "due" && n > 0:
+		return s.Plural("rel.left", n)
+	case kind == "due":
+		return s.Plural("rel.overdue", -n)
+	case n == 0:
+		return s.T("rel.today")
+	case n > 0:
+		return s.Plural("rel.in", n)
+	}
+	return s.Plural("rel.ago", -n)
+}
+
+// DaysBetween is the number of calendar days from a to b: 1 from one day
+// to the next, negative when b is before a.
+func DaysBetween(a, b casedir.Date) int {
+	return int(math.Round(b.Start().Sub(a.Start()).Hours() / 24))
 }
 
 // fileHTML links an attachment by its portal-internal name, with its type

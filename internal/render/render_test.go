@@ -175,7 +175,7 @@ func TestMarkerChart(t *testing.T) {
 		{Date: d(2026, 8, 1), Name: "CA 19-9", Value: casedir.LabValue{Number: 20, IsNumber: true}, Range: "<37", Marker: true},
 		{Date: d(2026, 8, 1), Name: "Hb", Value: casedir.LabValue{Number: 12, IsNumber: true}},
 	}
-	charts := markerCharts(labs, en(t))
+	charts := markerCharts(labs, nil, en(t))
 	if len(charts) != 2 || charts[0].Name != "CEA" || charts[1].Name != "CA 19-9" {
 		t.Fatalf("charts: %+v", charts)
 	}
@@ -189,7 +189,7 @@ func TestMarkerChart(t *testing.T) {
 			t.Errorf("CEA chart lacks %q", want)
 		}
 	}
-	if n := strings.Count(svg, "<circle"); n != 3 {
+	if n := strings.Count(svg, `<circle class="mk-point`); n != 3 {
 		t.Errorf("CEA chart has %d points, want 3", n)
 	}
 	if n := strings.Count(svg, "mk-out"); n != 1 {
