@@ -641,6 +641,7 @@ func TestHandBuiltCase(t *testing.T) {
 // TestNoticeFallback gives the renderer notices of its own: the case's
 // language first, then English, then none.
 func TestNoticeFallback(t *testing.T) {
+	t.Parallel() // its notices are passed in, not swapped into a package variable
 	c := loadCase(t, "testdata/cases/minimal-ru")
 	for _, tc := range []struct {
 		files map[string]string
