@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -53,10 +52,10 @@ const SourceEnv = "CASEPORT_SOURCE"
 
 // previewRenderer renders as "caseport build" does, with the themes of
 // $CASEPORT_THEMES when set and caseport's own files from files.
-func previewRenderer(files source.Files) func(*casedir.Case) (*portal.Tree, error) {
+func previewRenderer(files source.Files) func(*casedir.Case, portal.Extra) (*portal.Tree, error) {
 	themesDir := os.Getenv(ThemesEnv)
-	return func(c *casedir.Case) (*portal.Tree, error) {
-		return render.Render(c, render.Options{ThemesDir: themesDir, Files: files})
+	return func(c *casedir.Case, extra portal.Extra) (*portal.Tree, error) {
+		return render.Render(c, render.Options{ThemesDir: themesDir, Files: files, Extra: extra})
 	}
 }
 
@@ -93,12 +92,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 
 	opt := preview.Options{
-		Dir:      dir,
-		Addr:     *addr,
-		Public:   *public,
-		Load:     casedir.Load,
-		Problems: caseProblems,
-		Log:      stdout,
+		Dir:    dir,
+		Addr:   *addr,
+		Public: *public,
+		Load:   casedir.Load,
+		Log:    stdout,
 	}
 	if d := os.Getenv(ThemesEnv); d != "" {
 		opt.WatchDirs = append(opt.WatchDirs, d)
@@ -157,23 +155,6 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// caseProblems lists the loader's problems, each with its file, line and
-// key, for the preview's error overlay.
-func caseProblems(err error) []preview.Problem {
-	var ps *casedir.Problems
-	if !errors.As(err, &ps) {
-		return nil
-	}
-	out := make([]preview.Problem, 0, len(ps.List))
-	for _, p := range ps.List {
-		if p.Severity != casedir.Error {
-			continue
-		}
-		out = append(out, preview.Problem{File: p.File, Line: p.Line, Key: p.Key, Message: p.Message})
-	}
-	return out
-}
-
 // openBrowser opens url with the desktop's opener, when there is one. It
 // never fails the command: the URL is printed anyway.
 func openBrowser(url string, stderr io.Writer) {
@@ -213,7 +194,7 @@ type sealedPreview struct {
 }
 
 // seal is preview.Options.Seal.
-func (p *sealedPreview) seal(c *casedir.Case, t *portal.Tree) (*portal.Tree, string, error) {
+func (p *sealedPreview) seal(c *casedir.Case, t *portal.Tree, extra portal.Extra) (*portal.Tree, string, error) {
 	readers, err := p.readers(c)
 	if err != nil {
 		return nil, "", err
@@ -222,6 +203,7 @@ func (p *sealedPreview) seal(c *casedir.Case, t *portal.Tree) (*portal.Tree, str
 	if err != nil {
 		return nil, "", err
 	}
+	page = page.With(extra)
 	p.n++
 	out := filepath.Join(p.dir, strconv.Itoa(p.n))
 	replyTo, _, err := site.ReplyRecipient(c, p.store)

@@ -39,7 +39,9 @@ func benchCase(b *testing.B) (dir string) {
 	return dir
 }
 
-func renderReal(c *casedir.Case) (*portal.Tree, error) { return render.Render(c, render.Options{}) }
+func renderReal(c *casedir.Case, extra portal.Extra) (*portal.Tree, error) {
+	return render.Render(c, render.Options{Extra: extra})
+}
 
 // startBench starts a preview of the case with the real loader and renderer.
 func startBench(b *testing.B, dir string) *Server {

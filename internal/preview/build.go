@@ -2,17 +2,19 @@ package preview
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/portal"
 )
 
 // snapshot is a good build: what the server serves.
 type snapshot struct {
-	index []byte // index.html as built, before the preview's injections
+	index []byte // index.html as built, with the preview's script
 	css   []byte // style.css as built; nil when absent
 	pages map[string]*portal.Page
 	files map[string]*portal.Attachment
@@ -56,37 +58,52 @@ type event struct {
 // build runs the pipeline once, publishes the result, logs one line and
 // tells the open pages. changed lists the files that triggered it, for the
 // log; nil for the first build.
+//
+// Builds run one at a time (buildMu: the first from Start, then from the
+// watcher or a request on a new day), so the generation, the last good
+// case and its version are the builder's own; mu guards what the HTTP
+// handlers read.
 func (s *Server) build(changed []string) {
+	s.buildMu.Lock()
+	defer s.buildMu.Unlock()
 	start := time.Now()
-	sn, err := s.runPipeline()
+	s.mu.RLock()
+	gen := s.gen + 1
+	s.mu.RUnlock()
+	version := s.version(gen)
+	c, sn, err := s.runPipeline(previewExtra(version, nil, true))
 	took := time.Since(start)
 
-	var problems []Problem
+	var problems []casedir.Problem
+	var overlaid *snapshot // the last good case again, under the overlay
 	if err != nil {
 		problems = s.explain(err)
+		if s.lastGood != nil {
+			overlaid, _ = s.renderCase(s.lastGood, previewExtra(version, problems, true))
+		}
 	}
 
 	s.mu.Lock()
-	s.gen++
-	gen := s.gen
+	s.gen = gen
 	s.builtOn = start.Format(time.DateOnly)
 	prev, prevProblems := s.snap, s.problems
 	kind := "reload"
 	if err == nil {
 		if prev != nil && prevProblems == nil && s.opt.Seal == nil &&
-			bytes.Equal(prev.index, sn.index) && !bytes.Equal(prev.css, sn.css) &&
-			onlyCSS(prev, sn) {
+			!bytes.Equal(prev.css, sn.css) && onlyCSS(prev, sn) &&
+			bytes.Equal(withVersion(prev.index, s.goodVersion, version), sn.index) {
 			kind = "css"
 		}
-		s.snap = sn
+		s.snap, s.lastGood, s.goodVersion = sn, c, version
 		s.problems = nil
-		s.index = injectPreview(sn.index, s.version(gen), nil, true)
+		s.index = sn.index
 	} else {
 		s.problems = problems
-		if prev != nil {
-			s.index = injectPreview(prev.index, s.version(gen), problems, true)
+		if overlaid != nil {
+			s.snap, s.goodVersion = overlaid, version
+			s.index = overlaid.index
 		} else {
-			s.index = errorPage(s.version(gen), problems)
+			s.index = errorPage(version, problems)
 		}
 	}
 	text := problemsText(problems)
@@ -112,8 +129,16 @@ func (s *Server) build(changed []string) {
 	}
 }
 
+// withVersion is a page of version old as it reads with version new: the
+// two builds' pages differ in their version tag at least, so they are
+// compared with one.
+func withVersion(page []byte, old, new string) []byte {
+	return bytes.Replace(page, []byte(versionTag(old)), []byte(versionTag(new)), 1)
+}
+
 // onlyCSS reports whether two builds differ at most in style.css: the same
-// pages and attachments, with the same bytes except the stylesheet.
+// pages and attachments, with the same bytes except the stylesheet and
+// index.html, which the caller compares (it carries the build version).
 func onlyCSS(a, b *snapshot) bool {
 	if len(a.pages) != len(b.pages) || len(a.files) != len(b.files) {
 		return false
@@ -123,7 +148,7 @@ func onlyCSS(a, b *snapshot) bool {
 		if q == nil {
 			return false
 		}
-		if name != "style.css" && !bytes.Equal(p.Data, q.Data) {
+		if name != "style.css" && name != "index.html" && !bytes.Equal(p.Data, q.Data) {
 			return false
 		}
 	}
@@ -136,25 +161,40 @@ func onlyCSS(a, b *snapshot) bool {
 	return true
 }
 
-func (s *Server) runPipeline() (sn *snapshot, err error) {
+// runPipeline loads the case and renders it with extra (see renderCase).
+func (s *Server) runPipeline(extra portal.Extra) (*casedir.Case, *snapshot, error) {
+	c, err := s.opt.Load(s.dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	sn, err := s.renderCase(c, extra)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, sn, nil
+}
+
+// renderCase renders (and seals, with Options.Seal) a loaded case, with
+// extra on the page served first: the rendered index.html, or the unlock
+// page of the sealed portal.
+func (s *Server) renderCase(c *casedir.Case, extra portal.Extra) (sn *snapshot, err error) {
 	defer func() {
 		// A panic in a template function must not take the preview down.
 		if r := recover(); r != nil {
 			sn, err = nil, fmt.Errorf("internal error while building: %v", r)
 		}
 	}()
-	c, err := s.opt.Load(s.dir)
-	if err != nil {
-		return nil, err
-	}
-	t, err := s.opt.Render(c)
-	if err != nil {
-		return nil, err
-	}
 	root := s.dir
-	if s.opt.Seal != nil {
-		t, root, err = s.opt.Seal(c, t)
-		if err != nil {
+	var t *portal.Tree
+	if s.opt.Seal == nil {
+		if t, err = s.opt.Render(c, extra); err != nil {
+			return nil, err
+		}
+	} else {
+		if t, err = s.opt.Render(c, portal.Extra{}); err != nil {
+			return nil, err
+		}
+		if t, root, err = s.opt.Seal(c, t, extra); err != nil {
 			return nil, err
 		}
 	}
@@ -164,16 +204,25 @@ func (s *Server) runPipeline() (sn *snapshot, err error) {
 	return newSnapshot(t, root), nil
 }
 
-func (s *Server) explain(err error) []Problem {
-	if s.opt.Problems != nil {
-		if ps := s.opt.Problems(err); len(ps) > 0 {
-			return ps
+// explain gives the problems a failed build shows: the loader's errors,
+// each with its file, line and key, or else the error's text as one.
+func (s *Server) explain(err error) []casedir.Problem {
+	var ps *casedir.Problems
+	if errors.As(err, &ps) {
+		var out []casedir.Problem
+		for _, p := range ps.List {
+			if p.Severity == casedir.Error {
+				out = append(out, p)
+			}
+		}
+		if len(out) > 0 {
+			return out
 		}
 	}
-	return []Problem{{Message: err.Error()}}
+	return []casedir.Problem{{Message: err.Error()}}
 }
 
-func problemsText(ps []Problem) string {
+func problemsText(ps []casedir.Problem) string {
 	var b strings.Builder
 	for _, p := range ps {
 		b.WriteString(p.String() + "\n")
@@ -186,7 +235,7 @@ func problemsText(ps []Problem) string {
 //	14:03:07 questions.md changed: built in 12 ms
 //
 // A failure prints its problems once; the same failure again prints one line.
-func (s *Server) logBuild(at time.Time, changed []string, took time.Duration, err error, problems []Problem, repeated bool) {
+func (s *Server) logBuild(at time.Time, changed []string, took time.Duration, err error, problems []casedir.Problem, repeated bool) {
 	what := "first build"
 	if changed != nil {
 		what = describeChanges(changed) + " changed"

@@ -106,7 +106,7 @@ func TestActiveAttachments(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	render := func(c *casedir.Case) (*portal.Tree, error) {
+	render := func(c *casedir.Case, _ portal.Extra) (*portal.Tree, error) {
 		tree := &portal.Tree{Lang: "en", Pages: []*portal.Page{{Name: "index.html", MediaType: "text/html; charset=utf-8", Data: []byte("<p>case</p>")}}}
 		for i, k := range kinds {
 			tree.Attachments = append(tree.Attachments, &portal.Attachment{

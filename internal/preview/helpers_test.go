@@ -29,22 +29,13 @@ import (
 // reference, as the real loader does; fakeRender writes a page that shows
 // them, under a strict CSP like the real renderer's.
 
-type fakeProblems []Problem
-
-func (ps fakeProblems) Error() string { return problemsText(ps) }
-
-func fakeExplain(err error) []Problem {
-	var ps fakeProblems
-	if errors.As(err, &ps) {
-		return ps
-	}
-	return nil
-}
+// fakeProblems is what the real loader returns: a *casedir.Problems.
+func fakeProblems(ps ...casedir.Problem) error { return &casedir.Problems{List: ps} }
 
 func fakeLoad(dir string) (*casedir.Case, error) {
 	src, err := os.ReadFile(filepath.Join(dir, "case.toml"))
 	if err != nil {
-		return nil, fakeProblems{{File: "case.toml", Message: err.Error()}}
+		return nil, fakeProblems(casedir.Problem{File: "case.toml", Message: err.Error()})
 	}
 	var raw struct {
 		Title   string
@@ -62,12 +53,12 @@ func fakeLoad(dir string) (*casedir.Case, error) {
 	if _, err := toml.Decode(string(src), &raw); err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, fakeProblems{{File: "case.toml", Line: pe.Position.Line, Key: pe.LastKey, Message: pe.Message}}
+			return nil, fakeProblems(casedir.Problem{File: "case.toml", Line: pe.Position.Line, Key: pe.LastKey, Message: pe.Message})
 		}
-		return nil, fakeProblems{{File: "case.toml", Message: err.Error()}}
+		return nil, fakeProblems(casedir.Problem{File: "case.toml", Message: err.Error()})
 	}
 	c := &casedir.Case{Dir: dir, Title: raw.Title}
-	var problems fakeProblems
+	var problems []casedir.Problem
 	seen := map[string]*casedir.Attachment{}
 	ref := func(key, p string) *casedir.Attachment {
 		if p == "" {
@@ -80,7 +71,7 @@ func fakeLoad(dir string) (*casedir.Case, error) {
 		abs := filepath.Join(dir, filepath.FromSlash(p))
 		fi, err := os.Stat(abs)
 		if err != nil || !fi.Mode().IsRegular() {
-			problems = append(problems, Problem{File: "case.toml", Line: lineOf(src, p), Key: key, Message: fmt.Sprintf("file %q not found in the case folder", p)})
+			problems = append(problems, casedir.Problem{File: "case.toml", Line: lineOf(src, p), Key: key, Message: fmt.Sprintf("file %q not found in the case folder", p)})
 			return nil
 		}
 		a := &casedir.Attachment{Path: p, Abs: abs, Size: fi.Size(), RefBy: []string{key}}
@@ -101,7 +92,7 @@ func fakeLoad(dir string) (*casedir.Case, error) {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			if required || !errors.Is(err, fs.ErrNotExist) {
-				problems = append(problems, Problem{File: name, Message: err.Error()})
+				problems = append(problems, casedir.Problem{File: name, Message: err.Error()})
 			}
 			return nil
 		}
@@ -113,7 +104,7 @@ func fakeLoad(dir string) (*casedir.Case, error) {
 	c.Summary = md("summary.md", false)
 	c.Notes = md("notes.md", false)
 	if len(problems) > 0 {
-		return nil, problems
+		return nil, fakeProblems(problems...)
 	}
 	return c, nil
 }
@@ -128,16 +119,16 @@ func lineOf(src []byte, s string) int {
 }
 
 // fakeRenderer renders with the stylesheet of a theme folder on disk.
-func fakeRenderer(themeDir string) func(*casedir.Case) (*portal.Tree, error) {
-	return func(c *casedir.Case) (*portal.Tree, error) {
+func fakeRenderer(themeDir string) func(*casedir.Case, portal.Extra) (*portal.Tree, error) {
+	return func(c *casedir.Case, extra portal.Extra) (*portal.Tree, error) {
 		css, err := os.ReadFile(filepath.Join(themeDir, "style.css"))
 		if err != nil {
 			return nil, fmt.Errorf("theme: %w", err)
 		}
 		var b strings.Builder
 		b.WriteString(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">`)
-		b.WriteString(`<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src &#39;self&#39;; img-src &#39;self&#39;">`)
-		fmt.Fprintf(&b, "<title>%s</title><link rel=\"stylesheet\" href=\"style.css\"></head><body>\n", html.EscapeString(c.Title))
+		fmt.Fprintf(&b, `<meta http-equiv="Content-Security-Policy" content="%s">`, html.EscapeString(extra.Policy("default-src 'none'; style-src 'self'; img-src 'self'")))
+		fmt.Fprintf(&b, "<title>%s</title><link rel=\"stylesheet\" href=\"style.css\"></head><body>%s\n", html.EscapeString(c.Title), extra.Head())
 		fmt.Fprintf(&b, "<h1>%s</h1>\n", html.EscapeString(c.Title))
 		fmt.Fprintf(&b, "<pre id=\"questions\">%s</pre>\n", html.EscapeString(string(c.Questions.Source)))
 		b.WriteString(`<div class="spacer"></div>` + "\n")
@@ -154,7 +145,7 @@ func fakeRenderer(themeDir string) func(*casedir.Case) (*portal.Tree, error) {
 				Name: name, FileName: path.Base(a.Path), MediaType: "application/pdf", Source: a.Abs, Size: a.Size,
 			})
 		}
-		b.WriteString("<div class=\"spacer\"></div>\n</body></html>\n")
+		b.WriteString("<div class=\"spacer\"></div>\n" + string(extra.Tail()) + "</body></html>\n")
 		t.Pages = []*portal.Page{
 			{Name: "index.html", MediaType: "text/html; charset=utf-8", Data: []byte(b.String())},
 			{Name: "style.css", MediaType: "text/css; charset=utf-8", Data: css},
@@ -223,7 +214,6 @@ func startFixture(t *testing.T) *fixture {
 		Addr:      "127.0.0.1:0",
 		Load:      fakeLoad,
 		Render:    fakeRenderer(f.theme),
-		Problems:  fakeExplain,
 		WatchDirs: []string{filepath.Dir(f.theme)},
 		Log:       f.log,
 	})

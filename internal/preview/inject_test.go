@@ -6,44 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/portal"
 )
-
-func TestAddSources(t *testing.T) {
-	add := map[string][]string{
-		"script-src":      {"'sha256-A'"},
-		"script-src-elem": {"'sha256-A'"},
-		"connect-src":     {"'self'"},
-	}
-	for _, tc := range []struct{ in, want string }{
-		{
-			"default-src 'none'; style-src 'self'; img-src 'self'",
-			"default-src 'none'; style-src 'self'; img-src 'self'; connect-src 'self'; script-src 'sha256-A'",
-		},
-		{
-			"default-src 'self'; script-src 'none'; connect-src 'none'",
-			"default-src 'self'; script-src 'sha256-A'; connect-src 'self'",
-		},
-		{
-			// The sealed unlock page: its own hash stays, ours joins it.
-			"default-src 'none'; script-src 'sha256-U'; connect-src 'self'",
-			"default-src 'none'; script-src 'sha256-U' 'sha256-A'; connect-src 'self'",
-		},
-		{
-			"script-src-elem 'sha256-U'; default-src 'none'",
-			"script-src-elem 'sha256-U' 'sha256-A'; default-src 'none'; connect-src 'self'; script-src 'sha256-A'",
-		},
-		{
-			// No default-src: absent directives allow everything already.
-			"img-src 'self'",
-			"img-src 'self'",
-		},
-	} {
-		if got := addSources(tc.in, add); got != tc.want {
-			t.Errorf("addSources(%q)\n got %q\nwant %q", tc.in, got, tc.want)
-		}
-	}
-}
 
 var (
 	scriptRe = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
@@ -51,9 +16,17 @@ var (
 	metaRe   = regexp.MustCompile(`http-equiv="Content-Security-Policy" content="([^"]*)"`)
 )
 
-func TestInjectPreview(t *testing.T) {
-	page := `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src &#39;self&#39;"><title>x</title></head><body class="portal"><h1>Case</h1></body></html>`
-	out := string(injectPreview([]byte(page), "e.7", []Problem{
+// TestPreviewExtra puts what the preview adds on a page the way render
+// places an Extra: the page's CSP allows the script and the overlay's
+// style by their hashes and the event stream, and the problems are escaped.
+func TestPreviewExtra(t *testing.T) {
+	injectPreview := func(version string, problems []casedir.Problem, lastGood bool) []byte {
+		e := previewExtra(version, problems, lastGood)
+		return []byte(`<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="` +
+			html.EscapeString(e.Policy("default-src 'none'; style-src 'self'")) + `"><title>x</title></head><body class="portal">` +
+			string(e.Head()) + `<h1>Case</h1>` + string(e.Tail()) + `</body></html>`)
+	}
+	out := string(injectPreview("e.7", []casedir.Problem{
 		{File: "case.toml", Line: 12, Key: "diagnosis.date", Message: `expected a date, found "<script>alert(1)</script>"`},
 		{File: "questions.md", Message: "missing"},
 	}, true))
@@ -83,7 +56,7 @@ func TestInjectPreview(t *testing.T) {
 		`key <code>diagnosis.date</code>`,
 		`&lt;script&gt;alert(1)&lt;/script&gt;`,
 		`<code>questions.md</code> missing`,
-		`var gen = "e.7"`,
+		`<span id="caseport-gen" data-gen="e.7" hidden></span>`,
 		`</script></body>`,
 	} {
 		if !strings.Contains(out, want) {
@@ -92,7 +65,7 @@ func TestInjectPreview(t *testing.T) {
 	}
 
 	// Without problems: the script only, no overlay and no style hash.
-	out = string(injectPreview([]byte(page), "e.8", nil, true))
+	out = string(injectPreview("e.8", nil, true))
 	if strings.Contains(out, "caseport-error") || strings.Contains(out, "<style>") {
 		t.Errorf("overlay without problems:\n%s", out)
 	}

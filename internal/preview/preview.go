@@ -48,18 +48,16 @@ type Options struct {
 	// Load loads and validates the case directory. It must not read the
 	// attachments' bytes: it runs on every save.
 	Load func(dir string) (*casedir.Case, error)
-	// Render renders a loaded case.
-	Render func(*casedir.Case) (*portal.Tree, error)
+	// Render renders a loaded case with extra in its index.html (the
+	// reload script and the error overlay; render.Options.Extra).
+	Render func(c *casedir.Case, extra portal.Extra) (*portal.Tree, error)
 	// Seal, when set, turns each rendered tree into the tree to serve
 	// instead: the sealed portal, whose pages are served from memory and
 	// whose attachments (the encrypted payloads) are files under root.
 	// Seal may keep the folders of the last two builds, so pages still
 	// fetching from the previous one finish; older ones it removes itself.
-	Seal func(c *casedir.Case, t *portal.Tree) (sealed *portal.Tree, root string, err error)
-	// Problems explains a failed build as the problems the overlay lists,
-	// each with its file, line and key. When nil, or when it returns none,
-	// the error's text is shown as one problem.
-	Problems func(error) []Problem
+	// extra goes on the unlock page.
+	Seal func(c *casedir.Case, t *portal.Tree, extra portal.Extra) (sealed *portal.Tree, root string, err error)
 
 	// WatchDirs are more folders to watch besides Dir, recursively: the
 	// templates, themes and content read from disk in development.
@@ -83,15 +81,19 @@ type Server struct {
 	stopOnce sync.Once
 	loopDone chan struct{}
 
+	buildMu  sync.Mutex // held through each build: one at a time
 	mu       sync.RWMutex
-	epoch    string    // when the server started, in build versions
-	gen      int       // build generation, counting every build
-	snap     *snapshot // the last good build; nil when none succeeded yet
-	problems []Problem // the current build's problems; nil when it succeeded
-	index    []byte    // the index.html served now, with script (and overlay)
-	clients  map[chan event]struct{}
-	lastErr  string // the text of the last problems printed, to print them once
-	builds   int    // builds finished, for tests
+	epoch    string        // when the server started, in build versions
+	gen      int           // build generation, counting every build
+	snap     *snapshot     // the last good build; nil when none succeeded yet
+	lastGood *casedir.Case // the case of snap, rendered again under the overlay
+	// goodVersion is the version snap's page carries.
+	goodVersion string
+	problems    []casedir.Problem // the current build's problems; nil when it succeeded
+	index       []byte            // the index.html served now, with script (and overlay)
+	clients     map[chan event]struct{}
+	lastErr     string // the text of the last problems printed, to print them once
+	builds      int    // builds finished, for tests
 	// builtOn is the day of the last build (2006-01-02): the page counts
 	// days from it, so the first request of a new day builds again.
 	builtOn string

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"html"
 	"net"
 	"net/http"
 	"os"
@@ -205,7 +206,7 @@ func TestFirstBuildFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, err := New(Options{Dir: dir, Addr: "127.0.0.1:0", Load: fakeLoad,
-		Render: fakeRenderer(filepath.Join(root, "themes", "plain")), Problems: fakeExplain})
+		Render: fakeRenderer(filepath.Join(root, "themes", "plain"))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +255,7 @@ func TestEvents(t *testing.T) {
 	// The page embeds its generation, so a save between GET / and the
 	// connection is not missed.
 	_, body := get(t, f.url)
-	if !strings.Contains(body, fmt.Sprintf(`var gen = %q`, f.s.version(3))) {
+	if !strings.Contains(body, fmt.Sprintf(`data-gen="%s"`, f.s.version(3))) {
 		t.Errorf("page does not carry generation 3:\n%s", body)
 	}
 }
@@ -425,7 +426,7 @@ func TestSealedTree(t *testing.T) {
 	out := filepath.Join(root, "sealed")
 	builds := 0
 	// A stand-in sealer: one "payload" per attachment, copied, under p/.
-	sealer := func(_ *casedir.Case, tree *portal.Tree) (*portal.Tree, string, error) {
+	sealer := func(_ *casedir.Case, tree *portal.Tree, extra portal.Extra) (*portal.Tree, string, error) {
 		builds++
 		bdir := filepath.Join(out, fmt.Sprint(builds))
 		if err := os.MkdirAll(filepath.Join(bdir, "p"), 0o755); err != nil {
@@ -443,7 +444,8 @@ func TestSealedTree(t *testing.T) {
 			}
 			st.Attachments = append(st.Attachments, &portal.Attachment{Name: "p/" + filepath.Base(p), Source: p, MediaType: "application/octet-stream"})
 		}
-		page := fmt.Sprintf(`<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-UNLOCK'; connect-src 'self'"></head><body><p>unlock build %d</p></body></html>`, builds)
+		page := fmt.Sprintf(`<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="%s"></head><body>%s<p>unlock build %d</p>%s</body></html>`,
+			html.EscapeString(extra.Policy("default-src 'none'; script-src 'sha256-UNLOCK'; connect-src 'self'")), extra.Head(), builds, extra.Tail())
 		st.Pages = []*portal.Page{{Name: "index.html", MediaType: "text/html; charset=utf-8", Data: []byte(page)}}
 		return st, bdir, nil
 	}

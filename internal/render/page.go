@@ -53,6 +53,9 @@ type page struct {
 
 	ReviewAsked bool // a pathology review is asked for: slides and blocks matter
 
+	// ExtraHead and ExtraTail are Options.Extra, first and last in the body.
+	ExtraHead, ExtraTail template.HTML
+
 	md    *markdown
 	files map[*casedir.Attachment]*fileRef
 	texts fs.FS // the content/ tree: notice/LANG.md

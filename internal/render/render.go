@@ -39,6 +39,9 @@ type Options struct {
 	// Files are the layouts, themes and texts to render with; the zero
 	// value means the ones embedded in the binary.
 	Files source.Files
+	// Extra is added to index.html under its CSP: the preview's reload
+	// script and error overlay. The zero value adds nothing.
+	Extra portal.Extra
 	// Today is the day the page counts days from ("12 days left"); the
 	// zero Date means the current date. The unlock script counts again
 	// from the reader's clock, and the page says which day it counted on.
@@ -112,12 +115,15 @@ func Render(c *casedir.Case, opt Options) (*portal.Tree, error) {
 		C:      c,
 		S:      s,
 		Lang:   langTag(c.Language),
-		CSP:    CSP,
+		CSP:    opt.Extra.Policy(CSP),
 		md:     newMarkdown(byPath),
 		files:  files,
 		Report: report,
 		Logo:   th.logo,
 		texts:  own.Content,
+
+		ExtraHead: opt.Extra.Head(),
+		ExtraTail: opt.Extra.Tail(),
 	}
 	p.md.tableLabel = s.T("table_label")
 	p.build()

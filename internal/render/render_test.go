@@ -2,6 +2,7 @@ package render
 
 import (
 	"errors"
+	stdhtml "html"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/caseport/caseport/content"
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/checklist"
+	"github.com/caseport/caseport/internal/portal"
 	"github.com/caseport/caseport/internal/source"
 	"github.com/caseport/caseport/templates"
 	"github.com/yuin/goldmark/text"
@@ -639,6 +641,7 @@ func TestHandBuiltCase(t *testing.T) {
 // TestNoticeFallback gives the renderer notices of its own: the case's
 // language first, then English, then none.
 func TestNoticeFallback(t *testing.T) {
+	t.Parallel() // its notices are passed in, not swapped into a package variable
 	c := loadCase(t, "testdata/cases/minimal-ru")
 	for _, tc := range []struct {
 		files map[string]string
@@ -680,5 +683,32 @@ func TestNoticeFallback(t *testing.T) {
 		if i, j := strings.Index(html, `<aside class="notice"`), strings.Index(html, `<main`); i < 0 || i > j {
 			t.Error("the notice is not above the main content")
 		}
+	}
+}
+
+// TestExtra: what a caller adds (the preview's script and overlay) lands
+// first and last in the body, and the page's CSP allows it by its hashes
+// and nothing more.
+func TestExtra(t *testing.T) {
+	t.Parallel()
+	extra := portal.Extra{Top: `<div id="overlay-marker"></div>`, Style: "#overlay-marker{color:red}", Script: "console.log(1)", Connect: []string{"'self'"}}
+	tree, err := Render(loadCase(t, "testdata/cases/minimal-ru"), Options{Extra: extra})
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := index(t, tree)
+	if !strings.Contains(html, "<body><style>#overlay-marker{color:red}</style><div id=\"overlay-marker\"></div>\n") {
+		t.Error("the overlay is not first in the body")
+	}
+	if !strings.Contains(html, "<script>console.log(1)</script></body>") {
+		t.Error("the script is not last in the body")
+	}
+	m := regexp.MustCompile(`http-equiv="Content-Security-Policy" content="([^"]*)"`).FindStringSubmatch(html)
+	if m == nil {
+		t.Fatal("no CSP")
+	}
+	policy := stdhtml.UnescapeString(m[1])
+	if want := "default-src 'none'; style-src 'self' " + portal.CSPHash([]byte(extra.Style)) + "; img-src 'self' data:; connect-src 'self'; script-src " + portal.CSPHash([]byte(extra.Script)); policy != want {
+		t.Errorf("the CSP\n got %s\nwant %s", policy, want)
 	}
 }

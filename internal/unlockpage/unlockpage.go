@@ -50,6 +50,9 @@ type ShellData struct {
 	Strings  template.JS     // JSON object of the unlock page's UI strings for Lang
 	Payloads []InlinePayload // single-file mode only: {ID, Base64 string}
 	Script   template.JS     // themes/default/unlock/dist/unlock.js, the esbuild bundle
+	// Head and Tail are a caller's portal.Extra (the preview's reload
+	// script), first and last in the body; empty otherwise.
+	Head, Tail template.HTML
 }
 
 // InlinePayload is one payload inlined in a single-file portal.
@@ -70,6 +73,15 @@ type Page struct {
 	script  string
 	style   string
 	strings []byte // a JSON object
+	extra   portal.Extra
+}
+
+// With returns the page with e added, under its CSP: the preview's reload
+// script and error overlay.
+func (a *Page) With(e portal.Extra) *Page {
+	b := *a
+	b.extra = e
+	return &b
 }
 
 // Lang is the page's language, as written in its lang attribute.
@@ -220,7 +232,9 @@ func (a *Page) Write(path string, portalJSON []byte, payloadDir string, ids []st
 	single := ids != nil
 	data := ShellData{
 		Lang:    a.lang,
-		CSP:     csp(a.script, a.style, single),
+		CSP:     a.extra.Policy(csp(a.script, a.style, single)),
+		Head:    a.extra.Head(),
+		Tail:    a.extra.Tail(),
 		Style:   template.CSS(a.style),
 		Portal:  template.JS(portalJSON), // json.Marshal escapes "<" as \u003c
 		Strings: template.JS(a.strings),
