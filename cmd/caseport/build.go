@@ -190,7 +190,7 @@ func printBuild(w io.Writer, res *site.Result, maxInline string) {
 	if len(res.Omitted) > 0 {
 		fmt.Fprintf(w, "\nLeft out of the single file (the portal says so; raise the limit with --max-inline, now %s):\n", maxInline)
 		for _, o := range res.Omitted {
-			fmt.Fprintf(w, "  %s (%s)\n", o.File, humanSize(o.Size))
+			fmt.Fprintf(w, "  %s (%s)\n", o.File, seal.FormatSize(o.Size))
 		}
 	}
 }
@@ -201,6 +201,12 @@ func readPassphraseFile(p string) (map[string]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("passphrase file: %w", err)
 	}
+	return parsePassphraseTable(p, data)
+}
+
+// parsePassphraseTable parses the passphrase file p, data, as reader =
+// "passphrase" lines: build takes nothing else, open tries it first.
+func parsePassphraseTable(p string, data []byte) (map[string]string, error) {
 	var raw map[string]any
 	if err := toml.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("passphrase file %s: %w (write one line per reader: name = \"passphrase\")", p, err)
@@ -246,19 +252,6 @@ func parseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a size such as 50MiB, 2GiB or none", s)
 	}
 	return int64(f * mult), nil
-}
-
-// humanSize gives a size in bytes for people.
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // isKeyError reports whether err is a wrong passphrase or identity.

@@ -71,6 +71,11 @@ type Case struct {
 	// Warnings are problems that do not stop the case from loading, such as
 	// raw HTML in Markdown, which the portal does not show.
 	Warnings []Problem
+	// Placeholders are warnings too: what "caseport new" wrote for the
+	// coordinator to replace and is still there (a value marked
+	// Placeholder, a guiding paragraph), each with its file, line and key.
+	// check lists them; build refuses a case that has any.
+	Placeholders []Problem
 }
 
 // Patient is the [patient] table.

@@ -277,6 +277,9 @@ func (l *loader) decodeCareAndHistory(c *Case, root *table) {
 			Document: t.file("document", false),
 		}
 		lab.Value = labValue(t)
+		if lab.Marker {
+			markerValue(t, lab.Value)
+		}
 		c.Labs = append(c.Labs, lab)
 		t.finish()
 	}

@@ -69,6 +69,7 @@ func (s *Server) build(changed []string) {
 	s.mu.Lock()
 	s.gen++
 	gen := s.gen
+	s.builtOn = start.Format(time.DateOnly)
 	prev, prevProblems := s.snap, s.problems
 	kind := "reload"
 	if err == nil {

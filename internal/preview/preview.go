@@ -92,6 +92,9 @@ type Server struct {
 	clients  map[chan event]struct{}
 	lastErr  string // the text of the last problems printed, to print them once
 	builds   int    // builds finished, for tests
+	// builtOn is the day of the last build (2006-01-02): the page counts
+	// days from it, so the first request of a new day builds again.
+	builtOn string
 }
 
 // New checks the options and prepares a server; Start runs it.

@@ -506,3 +506,22 @@ func TestVimSave(t *testing.T) {
 		t.Errorf("swap or backup files reached the log:\n%s", log)
 	}
 }
+
+// TestNewDayRebuilds: the page counts days ("12 days left") from the day it
+// was built, so the first request of a new day builds it again.
+func TestNewDayRebuilds(t *testing.T) {
+	f := startFixture(t)
+	f.waitPage("/", "<html")
+	before := f.builds()
+	get(t, f.url)
+	if got := f.builds() - before; got != 0 {
+		t.Fatalf("%d builds for a request on the day of the build, want 0", got)
+	}
+	f.s.mu.Lock()
+	f.s.builtOn = "2000-01-01"
+	f.s.mu.Unlock()
+	get(t, f.url)
+	if got := f.builds() - before; got != 1 {
+		t.Errorf("%d builds for the first request of a new day, want 1", got)
+	}
+}

@@ -54,7 +54,7 @@ func loadCase(t testing.TB, dir string) *casedir.Case {
 
 func renderCase(t testing.TB, c *casedir.Case) *portal.Tree {
 	t.Helper()
-	tree, err := Render(c, Options{})
+	tree, err := Render(c, Options{Today: today})
 	if err != nil {
 		t.Fatalf("render %s: %v", c.ID, err)
 	}

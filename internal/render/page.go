@@ -8,19 +8,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/caseport/caseport/content"
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/checklist"
-	"github.com/caseport/caseport/themes"
 	"github.com/yuin/goldmark/text"
 )
-
-// builtinThemes is read at each render: "caseport serve" may point it at a
-// source tree on disk.
-func builtinThemes() fs.FS { return themes.FS }
-
-// noticeFS holds notice/LANG.md; a variable so tests can give other notices.
-var noticeFS = func() fs.FS { return content.FS }
 
 func osDirFS(dir string) fs.FS { return os.DirFS(dir) }
 
@@ -35,6 +26,8 @@ type page struct {
 	CSP    string
 	Logo   string
 	Report checklist.Report
+	// Today is the day the page counts days from (render.Options.Today).
+	Today casedir.Date
 
 	Notice   template.HTML
 	Summary  template.HTML
@@ -62,6 +55,7 @@ type page struct {
 
 	md    *markdown
 	files map[*casedir.Attachment]*fileRef
+	texts fs.FS // the content/ tree: notice/LANG.md
 }
 
 // navItem is one link of the section navigation.
@@ -93,11 +87,14 @@ type treatmentView struct {
 }
 
 type glanceView struct {
-	Biomarkers     []casedir.Biomarker
+	Biomarkers []casedir.Biomarker
+	// MoreBiomarkers counts those the card leaves to the diagnosis section.
+	MoreBiomarkers int
+	// OutOfRange are the latest results of the tests other than tumour
+	// markers that lie outside their range, for the safety card.
+	OutOfRange     []labRow
 	FirstQuestions []casedir.Question
 	MoreQuestions  int
-	NextStepDays   int
-	NextStepFuture bool
 	Urgent         bool
 }
 
@@ -141,7 +138,7 @@ func (p *page) build() {
 
 	p.Biomarkers, p.BiomarkerCols = biomarkerViews(c, s)
 	p.Assessments = p.assessments()
-	p.Markers = markerCharts(c.Labs, s)
+	p.Markers = markerCharts(c.Labs, c.Treatments, s)
 	p.Labs = labRows(c.Labs, s)
 	p.Timeline = p.timeline()
 	p.Documents = p.documents()
@@ -149,9 +146,11 @@ func (p *page) build() {
 
 	g := &p.Glance
 	g.Biomarkers = c.Biomarkers
-	if len(g.Biomarkers) > 6 {
-		g.Biomarkers = g.Biomarkers[:6]
+	if len(g.Biomarkers) > glanceBiomarkers {
+		g.Biomarkers = g.Biomarkers[:glanceBiomarkers]
+		g.MoreBiomarkers = len(c.Biomarkers) - glanceBiomarkers
 	}
+	g.OutOfRange = latestOutOfRange(p.Labs)
 	for _, grp := range c.Questions.Groups {
 		for _, q := range grp.Items {
 			if len(g.FirstQuestions) < 3 {
@@ -160,11 +159,25 @@ func (p *page) build() {
 		}
 	}
 	g.MoreQuestions = c.Questions.Count() - len(g.FirstQuestions)
-	if !c.Plan.NextStepDate.IsZero() {
-		g.NextStepDays = -c.Plan.NextStepDate.DaysBefore(c.PreparedOn)
-		g.NextStepFuture = c.Plan.NextStepDate.Compare(c.PreparedOn) > 0
-	}
 	g.Urgent = c.Request.Urgency == "urgent"
+}
+
+// glanceBiomarkers is how many biomarkers the first card lists; the rest
+// are counted ("+2 more") and linked, never silently cut.
+const glanceBiomarkers = 6
+
+// latestOutOfRange keeps, of each test's results (rows sorted by test then
+// date), the latest one when it is flagged: what a reviewer must know
+// before suggesting a drug.
+func latestOutOfRange(rows []labRow) []labRow {
+	var out []labRow
+	for i, r := range rows {
+		last := i == len(rows)-1 || !strings.EqualFold(rows[i+1].Name, r.Name)
+		if last && r.Flag != "" {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // age is the patient's age on prepared_on, from the birth date when given,
@@ -188,7 +201,7 @@ func (p *page) age() string {
 // the language has none, and nothing when neither exists.
 func (p *page) notice() template.HTML {
 	for _, lang := range []string{p.S.lang, "en"} {
-		b, err := fs.ReadFile(noticeFS(), "notice/"+lang+".md")
+		b, err := fs.ReadFile(p.texts, "notice/"+lang+".md")
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}

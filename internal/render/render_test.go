@@ -14,6 +14,7 @@ import (
 	"github.com/caseport/caseport/content"
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/checklist"
+	"github.com/caseport/caseport/internal/source"
 	"github.com/caseport/caseport/templates"
 	"github.com/yuin/goldmark/text"
 )
@@ -172,7 +173,7 @@ func TestMarkerChart(t *testing.T) {
 		{Date: d(2026, 8, 1), Name: "CA 19-9", Value: casedir.LabValue{Number: 20, IsNumber: true}, Range: "<37", Marker: true},
 		{Date: d(2026, 8, 1), Name: "Hb", Value: casedir.LabValue{Number: 12, IsNumber: true}},
 	}
-	charts := markerCharts(labs, en(t))
+	charts := markerCharts(labs, nil, en(t))
 	if len(charts) != 2 || charts[0].Name != "CEA" || charts[1].Name != "CA 19-9" {
 		t.Fatalf("charts: %+v", charts)
 	}
@@ -186,7 +187,7 @@ func TestMarkerChart(t *testing.T) {
 			t.Errorf("CEA chart lacks %q", want)
 		}
 	}
-	if n := strings.Count(svg, "<circle"); n != 3 {
+	if n := strings.Count(svg, `<circle class="mk-point`); n != 3 {
 		t.Errorf("CEA chart has %d points, want 3", n)
 	}
 	if n := strings.Count(svg, "mk-out"); n != 1 {
@@ -638,7 +639,6 @@ func TestHandBuiltCase(t *testing.T) {
 // TestNoticeFallback gives the renderer notices of its own: the case's
 // language first, then English, then none.
 func TestNoticeFallback(t *testing.T) {
-	defer func(f func() fs.FS) { noticeFS = f }(noticeFS)
 	c := loadCase(t, "testdata/cases/minimal-ru")
 	for _, tc := range []struct {
 		files map[string]string
@@ -648,12 +648,26 @@ func TestNoticeFallback(t *testing.T) {
 		{map[string]string{"notice/en.md": "Call **911**. [Details](https://example.org/x) [bad](javascript:x)"}, `Call <strong>911</strong>. <a href="https://example.org/x">Details</a> bad`},
 		{map[string]string{}, ""},
 	} {
-		m := fstest.MapFS{}
+		m := fstest.MapFS{} // the built-in texts, with these notices only
+		err := fs.WalkDir(content.FS, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || strings.HasPrefix(p, "notice/") {
+				return err
+			}
+			b, err := fs.ReadFile(content.FS, p)
+			m[p] = &fstest.MapFile{Data: b}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		for k, v := range tc.files {
 			m[k] = &fstest.MapFile{Data: []byte(v)}
 		}
-		noticeFS = func() fs.FS { return m }
-		html := index(t, renderCase(t, c))
+		tree, err := Render(c, Options{Files: source.Files{Content: m}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		html := index(t, tree)
 		if tc.want == "" {
 			if strings.Contains(html, `class="notice"`) {
 				t.Error("a notice is shown with no notice file")

@@ -71,8 +71,36 @@ func buildTimeline(c *casedir.Case, s *uiStrings) []TimelineEntry {
 		st := st
 		add(TimelineEntry{Date: st.Date, Kind: "stage", Lane: "diagnosis", Title: stageTitle(&st, s), Anchor: "#stage"})
 	}
+	// One report's results on one day are one entry, naming the tests.
+	type reportDay struct {
+		date casedir.Date
+		file *casedir.Attachment
+	}
+	var reports []reportDay
+	results := map[reportDay][]casedir.Biomarker{}
 	for _, b := range c.Biomarkers {
-		add(TimelineEntry{Date: b.Date, Kind: "biomarker", Lane: "diagnosis", Title: b.Name + ": " + biomarkerResult(b, s), Anchor: "#biomarkers", File: b.Document})
+		k := reportDay{b.Date, b.Document}
+		if b.Document == nil {
+			k = reportDay{date: b.Date}
+		}
+		if _, ok := results[k]; !ok {
+			reports = append(reports, k)
+		}
+		results[k] = append(results[k], b)
+	}
+	for _, k := range reports {
+		bs := results[k]
+		if k.file == nil || len(bs) == 1 {
+			for _, b := range bs {
+				add(TimelineEntry{Date: b.Date, Kind: "biomarker", Lane: "diagnosis", Title: b.Name + ": " + biomarkerResult(b, s), Anchor: "#biomarkers", File: b.Document})
+			}
+			continue
+		}
+		var names []string
+		for _, b := range bs {
+			names = append(names, b.Name)
+		}
+		add(TimelineEntry{Date: k.date, Kind: "biomarker", Lane: "diagnosis", Title: strings.Join(names, ", "), Anchor: "#biomarkers", File: k.file})
 	}
 	for i, im := range c.Imaging {
 		add(TimelineEntry{Date: im.Date, Kind: "imaging", Lane: "imaging", Title: joinNonEmpty(", ", im.Modality, im.Region), Anchor: "#imaging-" + itoa(i+1), File: im.Report})
@@ -130,6 +158,9 @@ func buildTimeline(c *casedir.Case, s *uiStrings) []TimelineEntry {
 		add(TimelineEntry{Date: ld.date, Kind: "lab", Lane: "labs", Title: strings.Join(ld.names, ", "), Anchor: "#labs", File: ld.file})
 	}
 	for _, doc := range c.Documents {
+		if holdsFile(out, doc.Date, doc.File) {
+			continue // the lab or result entry of that day already links it
+		}
 		add(TimelineEntry{Date: doc.Date, Kind: "document", Lane: "other", Title: doc.Title, Anchor: "#documents", File: doc.File})
 	}
 	for i, ev := range c.Events {
@@ -150,6 +181,20 @@ func buildTimeline(c *casedir.Case, s *uiStrings) []TimelineEntry {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Date.Compare(out[j].Date) < 0 })
 	return out
+}
+
+// holdsFile reports whether an entry of the day already links file: a lab
+// and the document holding it are one entry.
+func holdsFile(entries []TimelineEntry, d casedir.Date, file *casedir.Attachment) bool {
+	if file == nil {
+		return false
+	}
+	for _, e := range entries {
+		if e.File == file && e.Date == d {
+			return true
+		}
+	}
+	return false
 }
 
 func joinNonEmpty(sep string, parts ...string) string {
@@ -198,23 +243,73 @@ func (p *page) timeline() timelineView {
 // The drawing's geometry, in viewBox units.
 const (
 	tlWidth  = 800.0
-	tlLabelW = 118.0
 	tlLeft   = 126.0
 	tlRight  = 784.0
-	tlLaneH  = 30.0
+	tlLaneH  = 42.0 // a lane: a row of labels above a row of dots
 	tlBarH   = 26.0
-	tlAxisH  = 34.0
+	tlAxisH  = 40.0
+	tlFont   = 11.0
+	tlHitR   = 11.0 // the tap target around a dot
+	tlLabelN = 18   // a dot's label is cut to this many characters
 )
 
 var laneOrder = []string{"diagnosis", "imaging", "treatment", "labs", "other", "plan"}
 
+// tlScale maps time to the drawing's x.
+type tlScale struct{ t0, t1 time.Time }
+
+func (sc tlScale) x(t time.Time) float64 {
+	return tlLeft + (tlRight-tlLeft)*float64(t.Sub(sc.t0))/float64(sc.t1.Sub(sc.t0))
+}
+
+// tlBar is one treatment's bar, a row each in order of start, so that
+// lines of therapy read top to bottom and no label covers another bar.
+type tlBar struct {
+	t          casedir.Treatment
+	row        int
+	ongoing    bool
+	start, end time.Time
+}
+
+// tlLane is one row of the drawing.
+type tlLane struct {
+	name    string
+	y, h    float64
+	entries []TimelineEntry
+}
+
 // timelineSVG draws the entries on lanes over a time axis, treatments as
-// bars. It is a picture of the list below it, which carries the links and
-// is what a screen reader reads.
+// bars. Each dot is a link to its entry with a <title> and a tap target;
+// labels are drawn where they meet no other. On a phone the list below
+// (which a screen reader also reads) is the timeline, top to bottom.
 func timelineSVG(c *casedir.Case, s *uiStrings, entries []TimelineEntry) template.HTML {
 	if len(entries) == 0 {
 		return ""
 	}
+	sc := timelineScale(c, entries)
+	bars := timelineBars(c, sc)
+	lanes, height := timelineLanes(entries, bars)
+	pl := newPlacer(tlWidth, height)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="timeline-chart" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="group" aria-labelledby="timeline-chart-title">`, tlWidth, height, tlWidth, height)
+	fmt.Fprintf(&b, `<title id="timeline-chart-title">%s</title>`, esc(s.F("timeline.chart_label", "from", s.Date(entries[0].Date), "to", s.Date(entries[len(entries)-1].Date))))
+	axisY := height - tlAxisH
+	timelineBackground(&b, pl, lanes, s)
+	timelineAxis(&b, pl, sc, axisY, s)
+	timelineToday(&b, pl, c, sc, axisY, s)
+	for _, ln := range lanes {
+		if ln.name == "treatment" {
+			timelineBarsDraw(&b, pl, sc, ln, bars, c, s)
+		}
+		timelineDots(&b, pl, sc, ln, s)
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// timelineScale spans the entries, the treatments' ends and prepared_on,
+// at least two months, with a little air at both ends.
+func timelineScale(c *casedir.Case, entries []TimelineEntry) tlScale {
 	t0, t1 := entries[0].Date.Start(), entries[0].Date.End()
 	extend := func(t time.Time) {
 		if t.Before(t0) {
@@ -241,23 +336,16 @@ func timelineSVG(c *casedir.Case, s *uiStrings, entries []TimelineEntry) templat
 		span = t1.Sub(t0)
 	}
 	pad := span / 30
-	t0, t1 = t0.Add(-pad), t1.Add(pad)
-	x := func(t time.Time) float64 {
-		return tlLeft + (tlRight-tlLeft)*float64(t.Sub(t0))/float64(t1.Sub(t0))
-	}
+	return tlScale{t0.Add(-pad), t1.Add(pad)}
+}
 
-	// Treatment bars, one row each in order of start, so that lines of
-	// therapy read top to bottom and no label covers another bar.
-	type bar struct {
-		t       casedir.Treatment
-		row     int
-		ongoing bool
-	}
-	var bars []bar
-	var rowEnds []time.Time
+// timelineBars lays out the treatment bars; an ongoing one runs to
+// prepared_on.
+func timelineBars(c *casedir.Case, sc tlScale) []tlBar {
 	treatments := append([]casedir.Treatment(nil), c.Treatments...)
 	sort.SliceStable(treatments, func(i, j int) bool { return treatments[i].Start.Compare(treatments[j].Start) < 0 })
-	for _, t := range treatments {
+	var bars []tlBar
+	for i, t := range treatments {
 		end := t.End.End()
 		ongoing := t.End.IsZero()
 		if ongoing {
@@ -266,133 +354,201 @@ func timelineSVG(c *casedir.Case, s *uiStrings, entries []TimelineEntry) templat
 				end = t.Start.End()
 			}
 		}
-		row := len(rowEnds)
-		rowEnds = append(rowEnds, end)
-		bars = append(bars, bar{t: t, row: row, ongoing: ongoing})
+		bars = append(bars, tlBar{t: t, row: i, ongoing: ongoing, start: t.Start.Start(), end: end})
 	}
+	return bars
+}
 
-	lanes := map[string][]TimelineEntry{}
+// timelineLanes sorts the entries into lanes (treatment starts and ends
+// are the bars) and stacks the lanes that have something; height is the
+// drawing's, with the axis.
+func timelineLanes(entries []TimelineEntry, bars []tlBar) ([]tlLane, float64) {
+	by := map[string][]TimelineEntry{}
 	for _, e := range entries {
 		if e.Lane == "treatment" && (e.Kind == "treatment-start" || e.Kind == "treatment-end") {
-			continue // drawn as bars
+			continue
 		}
-		lanes[e.Lane] = append(lanes[e.Lane], e)
+		by[e.Lane] = append(by[e.Lane], e)
 	}
-
-	var b strings.Builder
-	y := 8.0
-	type laneBox struct {
-		name string
-		y, h float64
-	}
-	var boxes []laneBox
+	var lanes []tlLane
+	y := 16.0 // room for the prepared-on label
 	for _, l := range laneOrder {
 		h := tlLaneH
 		if l == "treatment" {
-			if len(bars) == 0 && len(lanes[l]) == 0 {
+			if len(bars) == 0 && len(by[l]) == 0 {
 				continue
 			}
-			rows := len(rowEnds)
-			if len(lanes[l]) > 0 {
-				rows++
+			h = math.Max(tlLaneH, float64(len(bars))*tlBarH+6)
+			if len(by[l]) > 0 {
+				h += tlLaneH
 			}
-			h = math.Max(tlLaneH, float64(rows)*tlBarH+6)
-		} else if len(lanes[l]) == 0 {
+		} else if len(by[l]) == 0 {
 			continue
 		}
-		boxes = append(boxes, laneBox{l, y, h})
+		lanes = append(lanes, tlLane{name: l, y: y, h: h, entries: by[l]})
 		y += h
 	}
-	height := y + tlAxisH
-	fmt.Fprintf(&b, `<svg class="timeline-chart" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-labelledby="timeline-chart-title">`, tlWidth, height, tlWidth, height)
-	fmt.Fprintf(&b, `<title id="timeline-chart-title">%s</title>`, esc(s.F("timeline.chart_label", "from", s.Date(entries[0].Date), "to", s.Date(entries[len(entries)-1].Date))))
+	return lanes, y + tlAxisH
+}
 
-	// Lane backgrounds and names.
-	for i, lb := range boxes {
+// timelineBackground draws the lanes' backgrounds and names.
+func timelineBackground(b *strings.Builder, pl *placer, lanes []tlLane, s *uiStrings) {
+	for i, ln := range lanes {
 		cls := "tl-lane"
 		if i%2 == 1 {
 			cls += " tl-lane-alt"
 		}
-		fmt.Fprintf(&b, `<rect class="%s" x="0" y="%.1f" width="%.0f" height="%.1f" fill="#f4f6f8"/>`, cls, lb.y, tlWidth, lb.h)
-		fmt.Fprintf(&b, `<text class="tl-lane-name" x="6" y="%.1f" font-size="12" fill="#333">%s</text>`, lb.y+18, esc(s.T("timeline.lane."+lb.name)))
+		fmt.Fprintf(b, `<rect class="%s" x="0" y="%.1f" width="%.0f" height="%.1f" fill="#f4f6f8"/>`, cls, ln.y, tlWidth, ln.h)
+		name := s.T("timeline.lane." + ln.name)
+		if c, ok := pl.place(name, tlFont+1, labelAt{x: 6, y: ln.y + 18, anchor: "start"}); ok {
+			fmt.Fprintf(b, `<text class="tl-lane-name" x="%.1f" y="%.1f" font-size="%.0f" fill="#333">%s</text>`, c.x, c.y, tlFont+1, esc(name))
+		}
 	}
+}
 
-	// Axis and ticks.
-	axisY := y
-	fmt.Fprintf(&b, `<line class="tl-axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#555" stroke-width="1"/>`, tlLeft, axisY, tlRight, axisY)
-	for _, tk := range ticks(t0, t1, s) {
-		tx := x(tk.t)
-		fmt.Fprintf(&b, `<line class="tl-grid" x1="%.1f" y1="8" x2="%.1f" y2="%.1f" stroke="#ccc" stroke-width="0.5"/>`, tx, tx, axisY+4)
+// timelineAxis draws the time axis with the month or year ticks that fit.
+func timelineAxis(b *strings.Builder, pl *placer, sc tlScale, axisY float64, s *uiStrings) {
+	fmt.Fprintf(b, `<line class="tl-axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#555" stroke-width="1"/>`, tlLeft, axisY, tlRight, axisY)
+	pl.take(box{0, axisY - 1, tlWidth, axisY + 1}) // no dot label across the axis
+	for _, tk := range ticks(sc.t0, sc.t1, s) {
+		tx := sc.x(tk.t)
+		fmt.Fprintf(b, `<line class="tl-grid" x1="%.1f" y1="16" x2="%.1f" y2="%.1f" stroke="#ccc" stroke-width="0.5"/>`, tx, tx, axisY+4)
 		if tk.label != "" {
-			fmt.Fprintf(&b, `<text class="tl-tick" x="%.1f" y="%.1f" font-size="11" text-anchor="middle" fill="#333">%s</text>`, tx, axisY+17, esc(tk.label))
+			if c, ok := pl.place(tk.label, tlFont, labelAt{x: tx, y: axisY + 17, anchor: "middle"}); ok {
+				fmt.Fprintf(b, `<text class="tl-tick" x="%.1f" y="%.1f" font-size="%.0f" text-anchor="middle" fill="#333">%s</text>`, c.x, c.y, tlFont, esc(tk.label))
+			}
 		}
 		if tk.year != "" {
-			fmt.Fprintf(&b, `<text class="tl-tick tl-year" x="%.1f" y="%.1f" font-size="11" text-anchor="middle" fill="#333">%s</text>`, tx, axisY+30, esc(tk.year))
+			if c, ok := pl.place(tk.year, tlFont, labelAt{x: tx, y: axisY + 33, anchor: "middle"}); ok {
+				fmt.Fprintf(b, `<text class="tl-tick tl-year" x="%.1f" y="%.1f" font-size="%.0f" text-anchor="middle" fill="#333">%s</text>`, c.x, c.y, tlFont, esc(tk.year))
+			}
 		}
 	}
-	if !c.PreparedOn.IsZero() {
-		px := x(c.PreparedOn.Start())
-		fmt.Fprintf(&b, `<line class="tl-today" x1="%.1f" y1="4" x2="%.1f" y2="%.1f" stroke="#b00020" stroke-width="1.5" stroke-dasharray="4 3"/>`, px, px, axisY)
-		anchor := "end"
-		tx := px - 4
-		if px < tlLeft+120 {
-			anchor, tx = "start", px+4
-		}
-		fmt.Fprintf(&b, `<text class="tl-today-label" x="%.1f" y="%.1f" font-size="10" text-anchor="%s" fill="#b00020">%s</text>`, tx, 4+9.0, anchor, esc(s.F("timeline.prepared_on", "date", s.Date(c.PreparedOn))))
-	}
+}
 
-	for _, lb := range boxes {
-		if lb.name == "treatment" {
-			for _, br := range bars {
-				x0 := x(br.t.Start.Start())
-				endT := br.t.End.End()
-				if br.ongoing {
-					endT = c.PreparedOn.Start()
-				}
-				x1 := math.Max(x(endT), x0+4)
-				by := lb.y + 4 + float64(br.row)*tlBarH
-				cls := "tl-bar"
-				if br.ongoing {
-					cls += " tl-ongoing"
-				}
-				fmt.Fprintf(&b, `<rect class="%s" x="%.1f" y="%.1f" width="%.1f" height="18" rx="3" fill="#2f6f9f"/>`, cls, x0, by, x1-x0)
-				label := br.t.Name
-				if br.t.Cycles > 0 {
-					label += " ×" + itoa(br.t.Cycles)
-				}
-				// Inside the bar when it fits, else after it.
-				if float64(len([]rune(label)))*6.6+8 < x1-x0 {
-					fmt.Fprintf(&b, `<text class="tl-bar-label" x="%.1f" y="%.1f" font-size="11" fill="#fff">%s</text>`, x0+4, by+13, esc(label))
-				} else {
-					anchor, tx := "start", x1+4
-					if x1+float64(len([]rune(label)))*6.6 > tlWidth && x0-float64(len([]rune(label)))*6.6 > tlLeft {
-						anchor, tx = "end", x0-4
-					}
-					fmt.Fprintf(&b, `<text class="tl-bar-label-out" x="%.1f" y="%.1f" font-size="11" text-anchor="%s" fill="#222">%s</text>`, tx, by+13, anchor, esc(label))
-				}
-			}
+// timelineToday marks prepared_on with a dashed line and its label.
+func timelineToday(b *strings.Builder, pl *placer, c *casedir.Case, sc tlScale, axisY float64, s *uiStrings) {
+	if c.PreparedOn.IsZero() {
+		return
+	}
+	px := sc.x(c.PreparedOn.Start())
+	fmt.Fprintf(b, `<line class="tl-today" x1="%.1f" y1="4" x2="%.1f" y2="%.1f" stroke="#b00020" stroke-width="1.5" stroke-dasharray="4 3"/>`, px, px, axisY)
+	label := s.F("timeline.prepared_on", "date", s.Date(c.PreparedOn))
+	if at, ok := pl.place(label, tlFont-1, labelAt{x: px - 4, y: 12, anchor: "end"}, labelAt{x: px + 4, y: 12, anchor: "start"}); ok {
+		fmt.Fprintf(b, `<text class="tl-today-label" x="%.1f" y="%.1f" font-size="%.0f" text-anchor="%s" fill="#b00020">%s</text>`, at.x, at.y, tlFont-1, at.anchor, esc(label))
+	}
+}
+
+// timelineBarsDraw draws the treatment bars with their names inside when
+// they fit, else beside them, else only in the bar's <title>.
+func timelineBarsDraw(b *strings.Builder, pl *placer, sc tlScale, ln tlLane, bars []tlBar, c *casedir.Case, s *uiStrings) {
+	for i, br := range bars {
+		x0 := sc.x(br.start)
+		x1 := math.Max(sc.x(br.end), x0+4)
+		by := ln.y + 4 + float64(br.row)*tlBarH
+		cls := "tl-bar"
+		if br.ongoing {
+			cls += " tl-ongoing"
 		}
-		dy := lb.y + 15
-		if lb.name == "treatment" {
-			dy = lb.y + lb.h - 12
+		label := br.t.Name
+		if br.t.Cycles > 0 {
+			label += " ×" + itoa(br.t.Cycles)
 		}
-		for _, e := range lanes[lb.name] {
-			cx := x(e.Date.Start())
-			if !e.Date.IsFull() {
-				// A month or a year: its span, with the point at its middle.
-				x0, x1 := x(e.Date.Start()), x(e.Date.End().AddDate(0, 0, 1))
-				cx = (x0 + x1) / 2
-				fmt.Fprintf(&b, `<rect class="tl-span" x="%.1f" y="%.1f" width="%.1f" height="4" rx="2" fill="#9fbfd8"/>`, x0, dy-2, x1-x0)
-			}
-			if e.Planned {
-				fmt.Fprintf(&b, `<circle class="tl-dot tl-planned" cx="%.1f" cy="%.1f" r="5" fill="#fff" stroke="#6a3d9a" stroke-width="2" stroke-dasharray="2 2"/>`, cx, dy)
-			} else {
-				fmt.Fprintf(&b, `<circle class="tl-dot tl-%s" cx="%.1f" cy="%.1f" r="5" fill="#2f6f9f"/>`, lb.name, cx, dy)
-			}
+		when := s.Date(br.t.Start) + " – "
+		if br.ongoing {
+			when += s.T("treatment.ongoing")
+		} else {
+			when += s.Date(br.t.End)
+		}
+		fmt.Fprintf(b, `<a href="#%s"><title>%s</title><rect class="%s" x="%.1f" y="%.1f" width="%.1f" height="18" rx="3" fill="#2f6f9f"/></a>`,
+			treatmentAnchor(c, br.t, i), esc(label+", "+when), cls, x0, by, x1-x0)
+		inside := textBox(label, x0+4, by+13, tlFont, "start")
+		if inside.x1 < x1-2 && pl.fits(inside) {
+			pl.take(inside)
+			fmt.Fprintf(b, `<text class="tl-bar-label" x="%.1f" y="%.1f" font-size="%.0f" fill="#fff">%s</text>`, x0+4, by+13, tlFont, esc(label))
+			continue
+		}
+		pl.take(box{x0, by, x1, by + 18})
+		if at, ok := pl.place(label, tlFont, labelAt{x: x1 + 4, y: by + 13, anchor: "start"}, labelAt{x: x0 - 4, y: by + 13, anchor: "end"}); ok {
+			fmt.Fprintf(b, `<text class="tl-bar-label-out" x="%.1f" y="%.1f" font-size="%.0f" text-anchor="%s" fill="#222">%s</text>`, at.x, at.y, tlFont, at.anchor, esc(label))
 		}
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+}
+
+// treatmentAnchor is the in-page anchor of a treatment, by its place in
+// the case (bars are sorted by start).
+func treatmentAnchor(c *casedir.Case, t casedir.Treatment, fallback int) string {
+	for i := range c.Treatments {
+		if c.Treatments[i].Name == t.Name && c.Treatments[i].Start == t.Start {
+			return "treatment-" + itoa(i+1)
+		}
+	}
+	return "treatment-" + itoa(fallback+1)
+}
+
+// timelineDots draws a lane's entries: a dot (a span for a month or a
+// year) linked to its entry, with a <title>, a tap target, and a short
+// label above or below where it fits.
+func timelineDots(b *strings.Builder, pl *placer, sc tlScale, ln tlLane, s *uiStrings) {
+	dy := ln.y + 27
+	if ln.name == "treatment" {
+		dy = ln.y + ln.h - 12
+	}
+	// Dots first, so that no label covers one.
+	type dot struct {
+		e  TimelineEntry
+		cx float64
+	}
+	var dots []dot
+	for _, e := range ln.entries {
+		cx := sc.x(e.Date.Start())
+		if !e.Date.IsFull() {
+			cx = (sc.x(e.Date.Start()) + sc.x(e.Date.End().AddDate(0, 0, 1))) / 2
+		}
+		dots = append(dots, dot{e, cx})
+		pl.take(box{cx - 5, dy - 5, cx + 5, dy + 5})
+	}
+	for _, d := range dots {
+		e, cx := d.e, d.cx
+		tip := esc(s.Date(e.Date) + " · " + joinNonEmpty(": ", e.Label, e.Title))
+		fmt.Fprintf(b, `<a class="tl-link" href="%s"><title>%s</title>`, esc(e.Anchor), tip)
+		if !e.Date.IsFull() {
+			x0, x1 := sc.x(e.Date.Start()), sc.x(e.Date.End().AddDate(0, 0, 1))
+			fmt.Fprintf(b, `<rect class="tl-span" x="%.1f" y="%.1f" width="%.1f" height="4" rx="2" fill="#9fbfd8"/>`, x0, dy-2, x1-x0)
+		}
+		if e.Planned {
+			fmt.Fprintf(b, `<circle class="tl-dot tl-planned" cx="%.1f" cy="%.1f" r="5" fill="#fff" stroke="#6a3d9a" stroke-width="2" stroke-dasharray="2 2"/>`, cx, dy)
+		} else {
+			fmt.Fprintf(b, `<circle class="tl-dot tl-%s" cx="%.1f" cy="%.1f" r="5" fill="#2f6f9f"/>`, ln.name, cx, dy)
+		}
+		fmt.Fprintf(b, `<circle class="tl-hit" cx="%.1f" cy="%.1f" r="%.0f" fill="transparent"/></a>`, cx, dy, tlHitR)
+	}
+	for _, d := range dots {
+		label := dotLabel(d.e)
+		above := clampAnchor(label, d.cx, tlFont-1, tlLeft, tlWidth)
+		above.y = dy - 9
+		below := above
+		below.y = dy + 16
+		if at, ok := pl.place(label, tlFont-1, above, below); ok {
+			fmt.Fprintf(b, `<text class="tl-dot-label" x="%.1f" y="%.1f" font-size="%.0f" text-anchor="%s" fill="#333">%s</text>`, at.x, at.y, tlFont-1, at.anchor, esc(label))
+		}
+	}
+}
+
+// dotLabel is an entry's short label: the first part of its title, cut.
+func dotLabel(e TimelineEntry) string {
+	t := e.Title
+	if i := strings.IndexAny(t, ",:;("); i > 0 {
+		t = t[:i]
+	}
+	t = strings.TrimSpace(t)
+	if t == "" {
+		t = e.Label
+	}
+	if r := []rune(t); len(r) > tlLabelN {
+		t = strings.TrimSpace(string(r[:tlLabelN-1])) + "…"
+	}
+	return t
 }
 
 type tick struct {

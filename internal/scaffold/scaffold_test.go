@@ -584,12 +584,23 @@ func TestNotice(t *testing.T) {
 	}
 }
 
+// leftovers loads the case in dir and returns its placeholders.
+func leftovers(dir string) ([]casedir.Problem, error) {
+	c, err := casedir.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	return c.Placeholders, nil
+}
+
+// TestLeftovers: the loader reports what a new case still holds of the
+// skeleton, with lines and keys, and nothing once it is filled in.
 func TestLeftovers(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "gastric-2026-041")
 	if err := Create(dir, Options{Today: day, Language: "ru"}); err != nil {
 		t.Fatal(err)
 	}
-	ps, err := Leftovers(dir)
+	ps, err := leftovers(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -619,7 +630,7 @@ func TestLeftovers(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "questions.md"), []byte("- Is surgery needed?\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "summary.md"), []byte("# Summary\n\nA real summary.\n"), 0o644)
 	os.Remove(filepath.Join(dir, "notes.md"))
-	if ps, err := Leftovers(dir); err != nil || len(ps) != 0 {
+	if ps, err := leftovers(dir); err != nil || len(ps) != 0 {
 		t.Errorf("leftovers of a filled-in case: %v, %v", ps, err)
 	}
 }

@@ -104,7 +104,7 @@ func TestBuildKeepsPassphrases(t *testing.T) {
 		t.Fatalf("readers %+v; want one generated", first.Readers)
 	}
 	pass := first.Readers[0].Passphrase
-	if err := keystore.Strength(pass); err != nil {
+	if err := keystore.Strength(pass, nil); err != nil {
 		t.Errorf("generated passphrase %q: %v", pass, err)
 	}
 	opened := open(t, out, "reviewing-oncologist", pass)
@@ -191,31 +191,24 @@ func TestAtomicBuild(t *testing.T) {
 			res := build(t, caseDir, out, Options{SingleFile: single})
 			before := snapshot(t, out)
 
-			failures := map[string]func(){
-				"render": func() {
-					renderCase = func(*casedir.Case, render.Options) (*portal.Tree, error) { return nil, errors.New("renderer broke") }
-				},
-				"seal mid-way": func() {
+			failures := map[string]Options{
+				"render": {render: func(*casedir.Case, render.Options) (*portal.Tree, error) { return nil, errors.New("renderer broke") }},
+				"seal mid-way": {seal: func(tr *portal.Tree, r []seal.Reader, o string, opt seal.Options) (*seal.Result, error) {
 					// Seal for real, then fail: the temporary portal is complete.
-					sealTree = func(tr *portal.Tree, r []seal.Reader, o string, opt seal.Options) (*seal.Result, error) {
-						if _, err := seal.Seal(tr, r, o, opt); err != nil {
-							return nil, err
-						}
-						return nil, errors.New("disk full")
+					if _, err := seal.Seal(tr, r, o, opt); err != nil {
+						return nil, err
 					}
-				},
-				"attachment vanished": func() {
-					renderCase = func(c *casedir.Case, o render.Options) (*portal.Tree, error) {
-						tr, err := render.Render(c, o)
-						tr.Attachments[len(tr.Attachments)-1].Source += ".gone"
-						return tr, err
-					}
-				},
+					return nil, errors.New("disk full")
+				}},
+				"attachment vanished": {render: func(c *casedir.Case, o render.Options) (*portal.Tree, error) {
+					tr, err := render.Render(c, o)
+					tr.Attachments[len(tr.Attachments)-1].Source += ".gone"
+					return tr, err
+				}},
 			}
 			for name, fail := range failures {
-				fail()
-				_, err := Build(caseDir, out, Options{SingleFile: single, WorkFactor: 10})
-				renderCase, sealTree = render.Render, seal.Seal
+				fail.SingleFile, fail.WorkFactor = single, 10
+				_, err := Build(caseDir, out, fail)
 				if err == nil {
 					t.Fatalf("%s: the build succeeded", name)
 				}
@@ -250,6 +243,14 @@ func TestGivenPassphrases(t *testing.T) {
 	_, err = Build(caseDir, out, Options{Passphrases: map[string]string{"someone-else": "a-long-enough-passphrase-for-tests"}, WorkFactor: 10})
 	if err == nil || !strings.Contains(err.Error(), "someone-else") || !strings.Contains(err.Error(), "reviewing-oncologist") {
 		t.Errorf("unknown reader in the passphrase file: err = %v", err)
+	}
+	// Guessable from the case itself: its id, the patient's alias and birth
+	// year, in l33t.
+	for _, guessable := range []string{"Gastric-2026-041!", "PatientA-1967!!", "P4t13nt-A-1967", "gastric2026041adenocarcinoma"} {
+		_, err = Build(caseDir, out, Options{Passphrase: guessable, WorkFactor: 10})
+		if !errors.As(err, &weak) || !strings.Contains(err.Error(), "words of the case itself") {
+			t.Errorf("passphrase %q from the case: err = %v", guessable, err)
+		}
 	}
 	strong := "harbor-violet-cactus-lantern-meadow"
 	build(t, caseDir, out, Options{Passphrases: map[string]string{"reviewing-oncologist": strong}})

@@ -5,6 +5,7 @@
 // event-handler attributes are dropped before anything is inserted.
 
 import { PortalError } from "./portal.js";
+import { recountDays } from "./dates.js";
 
 const dropped = "script, noscript, iframe, frame, frameset, object, embed, applet, base, meta, link:not([rel~=stylesheet i]), template, portal";
 
@@ -190,6 +191,7 @@ export async function showPage(doc, sealed, t, lock) {
   body.insertBefore(bar, before);
   const frag = doc.createDocumentFragment();
   while (parsed.body.firstChild) frag.append(doc.adoptNode(parsed.body.firstChild));
+  recountDays(frag, parsed.documentElement.getAttribute("lang") || lang, new Date());
   body.insertBefore(frag, before);
   body.insertBefore(toast, before);
   body.classList.remove("cp-locked");
