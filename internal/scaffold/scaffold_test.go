@@ -431,7 +431,7 @@ func TestEveryExampleLoads(t *testing.T) {
 	// birth_year (the loader sets BirthYear from it), and recipient the
 	// alternative to a passphrase.
 	skip := []string{"Case.Dir", "Case.Format", "Case.Questions", "Case.Summary", "Case.Notes",
-		"Case.Attachments", "Case.Unreferenced", "Case.Warnings",
+		"Case.Attachments", "Case.Unreferenced", "Case.Warnings", "Case.Placeholders",
 		"Case.Patient.BirthDate", "Case.Readers[0].Recipient", "Case.Imaging[0].ComparedWith"}
 	for _, f := range unset(reflect.ValueOf(*c), "Case", skip) {
 		t.Errorf("the skeleton's examples leave %s unset: add the key to content/skeleton/case.toml.tmpl", f)
