@@ -133,7 +133,7 @@ func (l *loader) caseFiles() []string {
 func (l *loader) unreferenced() []string {
 	var out []string
 	for _, f := range l.caseFiles() {
-		if _, ok := l.byPath[f]; ok || contains(rootFiles, f) {
+		if _, ok := l.byPath[f]; ok || contains(rootFiles, f) || strings.HasPrefix(f, RepliesDir+"/") {
 			continue
 		}
 		out = append(out, f)

@@ -248,10 +248,38 @@ func (l *loader) decodeCase(c *Case, src string) {
 	l.decodeRecords(c, root)
 	l.decodeCareAndHistory(c, root)
 	l.decodeReaders(c, root)
+	l.decodeReply(c, root)
 	l.decodeCourse(c, root)
 	l.decodeTranslations(c, root)
 	l.crossCheck(c)
 	root.finish()
+}
+
+// decodeReply reads the optional [reply]: without it the portal has the
+// reply form, sealed to the coordinator's own key.
+func (l *loader) decodeReply(c *Case, root *table) {
+	c.Reply = Reply{Enabled: true}
+	if t := root.sub("reply", false); t != nil {
+		c.Reply = l.reply(t)
+	}
+}
+
+// reply reads [reply]: both keys are optional.
+func (l *loader) reply(t *table) Reply {
+	r := Reply{Enabled: true, Recipient: t.str("recipient", false)}
+	if _, ok := t.m["enabled"]; ok {
+		r.Enabled = t.boolean("enabled")
+	} else {
+		t.get("enabled") // known, though absent
+	}
+	if r.Recipient != "" && !isAgeRecipient(r.Recipient) {
+		t.errorf("recipient", "%q is not an age public key: it starts with age1 (print yours with caseport reply key)", clip(r.Recipient))
+	}
+	if !r.Enabled && r.Recipient != "" {
+		l.report(Warning, t.key("recipient"), "unused: enabled = false leaves the reply form out of the portal; remove the recipient or the enabled line")
+	}
+	t.finish()
+	return r
 }
 
 func (l *loader) patient(p *Patient, t *table) {

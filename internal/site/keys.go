@@ -74,7 +74,11 @@ func ChooseKeys(c *casedir.Case, opt Options) (*Keys, error) {
 			k.Chosen = append(k.Chosen, Reader{Name: r.Name, Key: KeyGiven})
 		default:
 			p := k.stored[r.Name]
-			k.Readers = append(k.Readers, seal.Reader{Name: r.Name, Passphrase: p})
+			wf := StoredWorkFactor(p)
+			if wf != 0 && opt.GeneratedWorkFactor != 0 {
+				wf = opt.GeneratedWorkFactor
+			}
+			k.Readers = append(k.Readers, seal.Reader{Name: r.Name, Passphrase: p, WorkFactor: wf})
 			if created[r.Name] {
 				k.Chosen = append(k.Chosen, Reader{Name: r.Name, Key: KeyGenerated, Passphrase: p})
 			} else {

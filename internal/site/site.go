@@ -45,8 +45,12 @@ type Options struct {
 	AllowWeak bool
 	// Store keeps generated passphrases; nil means keystore.DefaultStore().
 	Store *keystore.Store
-	// WorkFactor is seal.Options.WorkFactor; only tests lower it.
+	// WorkFactor is the scrypt work factor of the slots of given
+	// passphrases (Passphrases, Passphrase); 0 means seal.DefaultWorkFactor.
 	WorkFactor int
+	// GeneratedWorkFactor is the work factor of the slots of generated
+	// passphrases (the key store's); 0 means seal.GeneratedWorkFactor.
+	GeneratedWorkFactor int
 	// AllowPlaceholders builds a case that still holds what "caseport new"
 	// marked to replace; without it such a case is refused, since the doctor
 	// would read the placeholders.
@@ -94,6 +98,12 @@ type Result struct {
 	Omitted []seal.Omitted
 	// StorePath is the key store file of the case, when used.
 	StorePath string
+	// ReplyRecipient is the key the portal's reply form seals to; "" when
+	// the case leaves the form out.
+	ReplyRecipient string
+	// CoordinatorKeyCreated is the file of the coordinator's key when this
+	// build made it: the coordinator must back it up.
+	CoordinatorKeyCreated string
 	// Timings says where the build's time went.
 	Timings Timings
 }
@@ -165,8 +175,18 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Out: outAbs, Readers: keys.Chosen, StorePath: keys.StorePath}
+	if err := chooseReplyRecipient(c, opt, res); err != nil {
+		return nil, err
+	}
 	lap(&tm.Keys)
 
+	// DICOM previews are written to a private temporary folder, sealed from
+	// there, and removed with it.
+	previews, err := os.MkdirTemp("", "caseport-previews-")
+	if err != nil {
+		return nil, fmt.Errorf("rendering case %s: %w", c.ID, err)
+	}
+	defer os.RemoveAll(previews)
 	renderCase, sealTree := opt.render, opt.seal
 	if renderCase == nil {
 		renderCase = render.Render
@@ -174,7 +194,7 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	if sealTree == nil {
 		sealTree = seal.Seal
 	}
-	tree, err := renderCase(c, render.Options{ThemesDir: opt.ThemesDir, Files: opt.Files})
+	tree, err := renderCase(c, render.Options{ThemesDir: opt.ThemesDir, Files: opt.Files, PreviewDir: previews})
 	if err != nil {
 		return nil, fmt.Errorf("rendering case %s: %w", c.ID, err)
 	}
@@ -192,7 +212,7 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("writing the portal: %w", err)
 	}
-	sopt := seal.Options{SingleFile: opt.SingleFile, MaxInline: opt.MaxInline, WorkFactor: opt.WorkFactor, Unlock: page}
+	sopt := seal.Options{SingleFile: opt.SingleFile, MaxInline: opt.MaxInline, WorkFactor: opt.WorkFactor, Unlock: page, ReplyRecipient: res.ReplyRecipient}
 	var tmp string
 	if opt.SingleFile {
 		tmp = filepath.Join(parent, "."+base+".tmp-"+random())
@@ -225,6 +245,49 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	lap(&tm.Write)
 	res.Timings = tm
 	return res, nil
+}
+
+// StoredWorkFactor is the scrypt work factor for the slot of a passphrase
+// from the key store: seal.GeneratedWorkFactor for a generated one, which
+// needs no slow scrypt (docs/sealing.md), and 0 (the given passphrases'
+// factor) for one edited by hand in the store into something else.
+func StoredWorkFactor(passphrase string) int {
+	if keystore.IsGenerated(passphrase) {
+		return seal.GeneratedWorkFactor
+	}
+	return 0
+}
+
+// chooseReplyRecipient sets res.ReplyRecipient and, when the key was made
+// now, res.CoordinatorKeyCreated.
+func chooseReplyRecipient(c *casedir.Case, opt Options, res *Result) error {
+	var err error
+	res.ReplyRecipient, res.CoordinatorKeyCreated, err = ReplyRecipient(c, opt.Store)
+	return err
+}
+
+// ReplyRecipient returns the key the portal of c seals the doctor's reply
+// to: the case's [reply] recipient, or the coordinator's key in store (nil
+// means the default key store), made on first need (created is then its
+// file); "" when the case leaves the reply form out.
+func ReplyRecipient(c *casedir.Case, store *keystore.Store) (recipient, created string, err error) {
+	switch {
+	case !c.Reply.Enabled:
+		return "", "", nil
+	case c.Reply.Recipient != "":
+		return c.Reply.Recipient, "", nil
+	}
+	if store, err = openStore(c, store); err != nil {
+		return "", "", err
+	}
+	id, made, err := store.EnsureCoordinator()
+	if err != nil {
+		return "", "", err
+	}
+	if made {
+		created = store.CoordinatorPath()
+	}
+	return id.Recipient().String(), created, nil
 }
 
 // checkOut refuses an output that would replace something other than a

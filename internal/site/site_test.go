@@ -2,12 +2,14 @@ package site
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -299,5 +301,52 @@ func TestDefaultReaderAndRecipient(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "o")
 	if _, err := seal.Open(out, seal.Key{Identities: []age.Identity{id}}, dir); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Generated passphrases get seal.GeneratedWorkFactor; given ones, and a
+// stored one edited by hand into something guessable, the given factor.
+func TestWorkFactorByOrigin(t *testing.T) {
+	caseDir, out := setup(t)
+	slotFactor := func() int {
+		t.Helper()
+		page, err := os.ReadFile(filepath.Join(out, "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile(`"key":"([A-Za-z0-9+/=]+)"`).FindSubmatch(page)
+		if m == nil {
+			t.Fatal("no key slot in the unlock page")
+		}
+		raw, err := base64.StdEncoding.DecodeString(string(m[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return seal.SlotWorkFactor(raw)
+	}
+	res := build(t, caseDir, out, Options{WorkFactor: 12})
+	if res.Readers[0].Key != KeyGenerated {
+		t.Fatalf("reader key %q, want generated", res.Readers[0].Key)
+	}
+	if wf := slotFactor(); wf != seal.GeneratedWorkFactor {
+		t.Errorf("generated passphrase: work factor %d, want %d", wf, seal.GeneratedWorkFactor)
+	}
+	open(t, out, "", res.Readers[0].Passphrase)
+
+	build(t, caseDir, out, Options{WorkFactor: 12, Passphrase: "harbor-violet-cactus-lantern-meadow"})
+	if wf := slotFactor(); wf != 12 {
+		t.Errorf("given passphrase: work factor %d, want 12", wf)
+	}
+
+	store := &keystore.Store{Dir: filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "caseport", "keys")}
+	if err := store.Save("gastric-2026-041", map[string]string{"reviewing-oncologist": "Summer2024!-by-hand"}); err != nil {
+		t.Fatal(err)
+	}
+	res = build(t, caseDir, out, Options{WorkFactor: 12, Store: store})
+	if res.Readers[0].Key != KeyStored {
+		t.Fatalf("reader key %q, want stored (case id in the store?)", res.Readers[0].Key)
+	}
+	if wf := slotFactor(); wf != 12 {
+		t.Errorf("hand-edited stored passphrase: work factor %d, want 12", wf)
 	}
 }
