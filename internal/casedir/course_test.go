@@ -282,3 +282,16 @@ func TestStageNeitherTableNorTables(t *testing.T) {
 	_, problems := load(t, newCase(t, replace("[stage]", "[old_stage]"), replace("[patient]", "stage = \"IV\"\n\n[patient]")))
 	expect(t, problems, want{key: "stage", line: 8, msg: []string{"[[stage]] entries"}})
 }
+
+func TestStageInlineArray(t *testing.T) {
+	const block = "[stage]                                  # optional; required by check when missing -> reported\nsystem = \"AJCC 8th\"\nkind = \"clinical\"                        # clinical | pathological | post-therapy\nt = \"cT3\"\nn = \"cN1\"\nm = \"cM0\"\ngroup = \"III\"\ndate = 2026-08-30\nnotes = \"Peritoneal lavage not done.\"\n"
+	c, problems := load(t, newCase(t, replace(block, ""), replace("[patient]", "stage = [{ group = \"III\", date = 2026-09-01 }, { group = \"II\", date = 2026-08-01 }]\n\n[patient]")))
+	if problems != nil {
+		t.Fatal(list(problems))
+	}
+	if len(c.Stages) != 2 || c.Stage.Group != "III" {
+		t.Errorf("stages %+v, current %+v", c.Stages, c.Stage)
+	}
+	_, problems = load(t, newCase(t, replace(block, ""), replace("[patient]", "stage = [{ group = \"II\", date = 2026-08-01 }, 3]\n\n[patient]")))
+	expect(t, problems, want{key: "stage", msg: []string{"each a table"}})
+}

@@ -99,9 +99,10 @@ func (l *loader) decodeStages(c *Case, root *table) {
 	switch v := v.(type) {
 	case map[string]any:
 		tables = []*table{{l: l, path: "stage", m: v}}
-	case []map[string]any:
-		for i, m := range v {
-			tables = append(tables, &table{l: l, path: fmt.Sprintf("stage[%d]", i+1), m: m})
+	case []map[string]any, []any:
+		tables = root.list("stage")
+		if tables == nil {
+			return // list reported what is wrong
 		}
 	default:
 		root.errorf("stage", "expected a table [stage], or [[stage]] entries for several stagings; found %s", typeName(v))

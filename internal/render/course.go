@@ -88,15 +88,26 @@ func biomarkerResult(b casedir.Biomarker, s *uiStrings) string {
 // when the case says so, the status when there is no date, and "end not
 // given" when the case says neither.
 func treatmentEnd(t casedir.Treatment, p *page) template.HTML {
+	if !t.Ongoing() && t.End.IsZero() && t.Status == "" {
+		return template.HTML(`<span class="muted">` + esc(p.S.T("treatment.end_unknown")) + `</span>`)
+	}
+	if !t.Ongoing() && !t.End.IsZero() {
+		return p.dateHTML(t.End)
+	}
+	return template.HTML(esc(treatmentEndText(t, p.S)))
+}
+
+// treatmentEndText is treatmentEnd as plain text, for titles and tooltips.
+func treatmentEndText(t casedir.Treatment, s *uiStrings) string {
 	switch {
 	case t.Ongoing():
-		return template.HTML(esc(p.S.T("treatment.ongoing")))
+		return s.T("treatment.ongoing")
 	case !t.End.IsZero():
-		return p.dateHTML(t.End)
+		return s.Date(t.End)
 	case t.Status != "":
-		return template.HTML(esc(p.S.F("treatment.ended_no_date", "status", p.S.Enum("treatment.status", t.Status))))
+		return s.F("treatment.ended_no_date", "status", s.Enum("treatment.status", t.Status))
 	}
-	return template.HTML(`<span class="muted">` + esc(p.S.T("treatment.end_unknown")) + `</span>`)
+	return s.T("treatment.end_unknown")
 }
 
 // assessmentsView is the assessments section: the latest performance

@@ -114,7 +114,11 @@ func TestCourseSections(t *testing.T) {
 		`class="tl-entry tl-kind-metastasis"`, "liver: Segment 6, 14 mm.",
 		"Started line 2: Paclitaxel &#43; ramucirumab", "Stopped FLOT: progression",
 		"CLDN18.2: pending",
+		`<polygon class="tl-dot tl-progression"`, // the progression drawn distinctly
 	)
+	if n := strings.Count(tl, "tl-progression"); n != 1 {
+		t.Errorf("%d progression marks in the drawing, want 1", n)
+	}
 }
 
 // TestTreatmentNeverGuessedOngoing: a treatment with neither an end nor a
@@ -131,6 +135,9 @@ func TestTreatmentNeverGuessedOngoing(t *testing.T) {
 		if strings.Contains(sec, "– ongoing") {
 			t.Errorf("#%s guesses ongoing", id)
 		}
+	}
+	if !strings.Contains(html, "<title>Paclitaxel + ramucirumab, 5\u00a0Nov\u00a02026 – end not given</title>") || !strings.Contains(html, `class="tl-bar tl-end-unknown"`) {
+		t.Error("the timeline's bar calls a treatment with neither end nor status ongoing")
 	}
 	c.Treatments[0].End = casedir.Date{}
 	html = index(t, renderCase(t, c))

@@ -620,7 +620,7 @@ func TestHandBuiltCase(t *testing.T) {
 	for _, want := range []string{
 		`<html lang="tr">`,              // no Turkish strings: English text, Turkish tag
 		"end not given",                 // neither end nor status: never read as ongoing
-		`class="tl-bar tl-ongoing"`,     // drawn up to prepared_on
+		`class="tl-bar tl-end-unknown"`, // drawn up to prepared_on, not called ongoing
 		"<caption>Stage</caption>",      // no kind or system
 		`id="marker-1"`, "undetectable", // a marker without numbers: no chart, the value in the table
 		`data-attachment="files/1/ct.dcm"`, "(DICOM, 2.0\u00a0kB)",

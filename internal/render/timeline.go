@@ -447,19 +447,17 @@ func timelineBarsDraw(b *strings.Builder, pl *placer, sc tlScale, ln tlLane, bar
 		x1 := math.Max(sc.x(br.end), x0+4)
 		by := ln.y + 4 + float64(br.row)*tlBarH
 		cls := "tl-bar"
-		if br.ongoing {
+		switch {
+		case br.t.Ongoing():
 			cls += " tl-ongoing"
+		case br.ongoing:
+			cls += " tl-end-unknown" // open-ended, but the case does not say ongoing
 		}
 		label := br.t.Name
 		if br.t.Cycles > 0 {
 			label += " ×" + itoa(br.t.Cycles)
 		}
-		when := s.Date(br.t.Start) + " – "
-		if br.ongoing {
-			when += s.T("treatment.ongoing")
-		} else {
-			when += s.Date(br.t.End)
-		}
+		when := s.Date(br.t.Start) + " – " + treatmentEndText(br.t, s)
 		fmt.Fprintf(b, `<a href="#%s"><title>%s</title><rect class="%s" x="%.1f" y="%.1f" width="%.1f" height="18" rx="3" fill="#2f6f9f"/></a>`,
 			treatmentAnchor(c, br.t, i), esc(label+", "+when), cls, x0, by, x1-x0)
 		inside := textBox(label, x0+4, by+13, tlFont, "start")
@@ -518,6 +516,9 @@ func timelineDots(b *strings.Builder, pl *placer, sc tlScale, ln tlLane, s *uiSt
 		}
 		if e.Planned {
 			fmt.Fprintf(b, `<circle class="tl-dot tl-planned" cx="%.1f" cy="%.1f" r="5" fill="#fff" stroke="#6a3d9a" stroke-width="2" stroke-dasharray="2 2"/>`, cx, dy)
+		} else if e.Kind == "progression" {
+			// A progression is drawn as a red diamond, distinct from every other entry.
+			fmt.Fprintf(b, `<polygon class="tl-dot tl-progression" points="%.1f,%.1f %.1f,%.1f %.1f,%.1f %.1f,%.1f" fill="#b00020"/>`, cx, dy-6, cx+6, dy, cx, dy+6, cx-6, dy)
 		} else {
 			fmt.Fprintf(b, `<circle class="tl-dot tl-%s" cx="%.1f" cy="%.1f" r="5" fill="#2f6f9f"/>`, ln.name, cx, dy)
 		}
