@@ -9,14 +9,10 @@ import (
 	"io/fs"
 )
 
-// FS holds every file of this folder: the copy embedded in the binary, or the
-// folder itself after UseDir.
+// FS holds every file of this folder, as embedded in the binary. Nothing
+// reassigns it: a build that reads another copy (a source tree, in
+// "caseport serve") is handed an internal/source.Files instead.
 var FS fs.FS = embedded
 
 //go:embed *
 var embedded embed.FS
-
-// UseDir reads the files from dir instead of the binary, so that whoever
-// edits them in a caseport source tree sees each save in "caseport serve".
-// Call it before anything reads FS.
-func UseDir(fsys fs.FS) { FS = fsys }

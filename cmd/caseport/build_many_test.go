@@ -57,9 +57,6 @@ func TestBuildManyCommand(t *testing.T) {
 	parent := casesFolder(t, "case-a", "case-b", "case-c")
 	out := filepath.Join(t.TempDir(), "portals")
 	code, stdout, stderr := runCmd("build", parent, "-o", out, "-j", "2", "--timings")
-	if strings.Contains(stderr, "no renderer yet") {
-		t.Skip("internal/render has not landed: " + stderr)
-	}
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/checklist"
-	"github.com/caseport/caseport/internal/scaffold"
 )
 
 func init() {
@@ -119,11 +118,7 @@ func check(dir string) (*checkReport, error) {
 	r.Valid = true
 	r.Title = cs.Title
 	r.Language = cs.Language
-	leftovers, err := scaffold.Leftovers(dir)
-	if err != nil {
-		return nil, err
-	}
-	r.Warnings = toJSON(append(cs.Warnings, leftovers...))
+	r.Warnings = toJSON(append(cs.Warnings, cs.Placeholders...))
 	if cs.Unreferenced != nil {
 		r.Unreferenced = cs.Unreferenced
 	}

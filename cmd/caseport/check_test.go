@@ -120,8 +120,8 @@ func TestUsage(t *testing.T) {
 			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
 		}
 	}
-	if code, out, _ := runCmd(); code != exitOK || !strings.Contains(out, "check") {
-		t.Errorf("no-argument help: exit %d\n%s", code, out)
+	if code, _, errs := runCmd(); code != exitUsage || !strings.Contains(errs, "check") {
+		t.Errorf("no arguments: exit %d, want the list on stderr and exit 2\n%s", code, errs)
 	}
 	if code, out, _ := runCmd("--help"); code != exitOK || !strings.Contains(out, "commands:") {
 		t.Errorf("--help: exit %d\n%s", code, out)

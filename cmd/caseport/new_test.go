@@ -137,12 +137,12 @@ func TestNewUsage(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("a usage error created %d entries", len(entries))
 	}
-	if code, _, errs := runNewCmd("-h"); code != exitOK || !strings.Contains(errs, "--language") {
-		t.Errorf("new -h: exit %d, stderr %q", code, errs)
+	if code, out, _ := runCmd("new", "-h"); code != exitOK || !strings.Contains(out, "--language") {
+		t.Errorf("new -h: exit %d, stdout %q", code, out)
 	}
 	var out, errb bytes.Buffer
 	run(nil, &out, &errb)
-	if !strings.Contains(out.String(), "  new ") {
-		t.Errorf("the command list lacks new:\n%s", out.String())
+	if !strings.Contains(errb.String(), "  new ") {
+		t.Errorf("the command list lacks new:\n%s", errb.String())
 	}
 }

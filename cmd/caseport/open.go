@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"filippo.io/age"
-	"github.com/BurntSushi/toml"
 	"github.com/caseport/caseport/internal/seal"
 	"golang.org/x/term"
 )
@@ -80,7 +79,7 @@ func runOpen(args []string, stdout, stderr io.Writer) int {
 	if len(res.Omitted) > 0 {
 		fmt.Fprintln(stdout, "Not in this portal (left out of the single file; ask the coordinator for them):")
 		for _, o := range res.Omitted {
-			fmt.Fprintf(stdout, "  %s (%s): %s\n", o.File, humanSize(o.Size), o.Reason)
+			fmt.Fprintf(stdout, "  %s (%s): %s\n", o.File, seal.FormatSize(o.Size), o.Reason)
 		}
 	}
 	return exitOK
@@ -106,8 +105,8 @@ func openKeys(reader, passFile, idFile string, stderr io.Writer) ([]seal.Key, er
 		if err != nil {
 			return nil, err
 		}
-		var table map[string]string
-		if toml.Unmarshal(data, &table) == nil && len(table) > 0 {
+		// The TOML file given to build, else the passphrase itself.
+		if table, err := parsePassphraseTable(passFile, data); err == nil {
 			if reader != "" {
 				p, ok := table[reader]
 				if !ok {

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -17,7 +16,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/caseport/caseport/content"
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/portal"
@@ -25,8 +23,8 @@ import (
 	"github.com/caseport/caseport/internal/render"
 	"github.com/caseport/caseport/internal/seal"
 	"github.com/caseport/caseport/internal/site"
-	"github.com/caseport/caseport/templates"
-	"github.com/caseport/caseport/themes"
+	"github.com/caseport/caseport/internal/source"
+	"github.com/caseport/caseport/internal/unlockpage"
 )
 
 func init() {
@@ -53,38 +51,13 @@ const ThemesEnv = "CASEPORT_THEMES"
 // and are watched, for whoever edits the portal's layouts, styles or texts.
 const SourceEnv = "CASEPORT_SOURCE"
 
-// useSourceTree reads templates, themes and content from the source tree
-// root and returns the folders to watch.
-func useSourceTree(root string) ([]string, error) {
-	var dirs []string
-	for _, sub := range []struct {
-		name string
-		use  func(fs.FS)
-	}{{"templates", templates.UseDir}, {"themes", themes.UseDir}, {"content", content.UseDir}} {
-		dir := filepath.Join(root, sub.name)
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return nil, fmt.Errorf("%s has no %s folder: give the root of a caseport source tree", root, sub.name)
-		}
-		sub.use(os.DirFS(dir))
-		dirs = append(dirs, dir)
+// previewRenderer renders as "caseport build" does, with the themes of
+// $CASEPORT_THEMES when set and caseport's own files from files.
+func previewRenderer(files source.Files) func(*casedir.Case) (*portal.Tree, error) {
+	themesDir := os.Getenv(ThemesEnv)
+	return func(c *casedir.Case) (*portal.Tree, error) {
+		return render.Render(c, render.Options{ThemesDir: themesDir, Files: files})
 	}
-	return dirs, nil
-}
-
-// previewPipeline is what the preview builds on each save; tests replace
-// the renderer.
-var previewPipeline = struct {
-	load   func(dir string) (*casedir.Case, error)
-	render func(*casedir.Case) (*portal.Tree, error)
-}{
-	load:   casedir.Load,
-	render: renderForPreview,
-}
-
-// renderForPreview renders as "caseport build" does, with the themes of
-// $CASEPORT_THEMES when set.
-func renderForPreview(c *casedir.Case) (*portal.Tree, error) {
-	return render.Render(c, render.Options{ThemesDir: os.Getenv(ThemesEnv)})
 }
 
 func runServe(args []string, stdout, stderr io.Writer) int {
@@ -104,10 +77,6 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	dir := pos[0]
-	if _, err := casedir.Folder(dir); err != nil {
-		fmt.Fprintf(stderr, "caseport serve: %v\n", err)
-		return exitFail
-	}
 	addrGiven := false
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "addr" {
@@ -118,28 +87,34 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "caseport serve: refusing to serve on %s: the preview shows the case unencrypted to anyone who can reach that address.\nUse a loopback address such as %s, or add --i-know-this-is-public if that is really what you want.\n", *addr, preview.DefaultAddr)
 		return exitUsage
 	}
+	if _, err := casedir.Folder(dir); err != nil {
+		fmt.Fprintf(stderr, "caseport serve: %v\n", err)
+		return exitFail
+	}
 
 	opt := preview.Options{
 		Dir:      dir,
 		Addr:     *addr,
 		Public:   *public,
-		Load:     previewPipeline.load,
-		Render:   previewPipeline.render,
+		Load:     casedir.Load,
 		Problems: caseProblems,
 		Log:      stdout,
 	}
 	if d := os.Getenv(ThemesEnv); d != "" {
 		opt.WatchDirs = append(opt.WatchDirs, d)
 	}
+	var files source.Files // caseport's own: the binary's, or a source tree's
 	if src := os.Getenv(SourceEnv); src != "" {
-		dirs, err := useSourceTree(src)
-		if err != nil {
+		var dirs []string
+		var err error
+		if files, dirs, err = source.Dir(src); err != nil {
 			fmt.Fprintf(stderr, "caseport serve: %s: %v\n", SourceEnv, err)
 			return exitUsage
 		}
 		opt.WatchDirs = append(opt.WatchDirs, dirs...)
 		fmt.Fprintf(stdout, "Templates, themes and content from %s, watched.\n", src)
 	}
+	opt.Render = previewRenderer(files)
 	if *sealed {
 		store, err := keystore.DefaultStore()
 		if err != nil {
@@ -152,7 +127,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 			return exitFail
 		}
 		defer os.RemoveAll(tmp)
-		sp := &sealedPreview{dir: tmp, store: store, log: stdout}
+		sp := &sealedPreview{dir: tmp, store: store, log: stdout, files: files}
 		opt.Seal = sp.seal
 	}
 	s, err := preview.New(opt)
@@ -226,6 +201,7 @@ type sealedPreview struct {
 	dir   string // the temporary folder of the builds
 	store *keystore.Store
 	log   io.Writer
+	files source.Files // the unlock page's parts: read again at each seal
 
 	n       int
 	folders []string // the last builds, newest last
@@ -242,9 +218,17 @@ func (p *sealedPreview) seal(c *casedir.Case, t *portal.Tree) (*portal.Tree, str
 	if err != nil {
 		return nil, "", err
 	}
+	page, err := unlockpage.Load(p.files, t.Lang)
+	if err != nil {
+		return nil, "", err
+	}
 	p.n++
 	out := filepath.Join(p.dir, strconv.Itoa(p.n))
-	if _, err := seal.Seal(t, readers, out, seal.Options{Reuse: &p.reuse}); err != nil {
+	replyTo, _, err := site.ReplyRecipient(c, p.store)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := seal.Seal(t, readers, out, seal.Options{Reuse: &p.reuse, Unlock: page, ReplyRecipient: replyTo}); err != nil {
 		os.RemoveAll(out)
 		return nil, "", err
 	}
@@ -262,67 +246,31 @@ func (p *sealedPreview) seal(c *casedir.Case, t *portal.Tree) (*portal.Tree, str
 	return st, out, nil
 }
 
-// readers gives each reader of c its key: its age recipient, or its
-// passphrase from the key store. Missing passphrases are generated and
-// saved, as "caseport build" does, so the build that follows keeps them;
-// they are shown once. The readers are named whenever they change.
+// readers gives each reader of c its key as "caseport build" does
+// (site.ChooseKeys), and saves the key store at once, so the build that
+// follows keeps the passphrases; generated ones are shown once. The
+// readers are named whenever they change.
 func (p *sealedPreview) readers(c *casedir.Case) ([]seal.Reader, error) {
-	list := c.Readers
-	if len(list) == 0 {
-		list = []casedir.Reader{{Name: site.DefaultReader}}
+	keys, err := site.ChooseKeys(c, site.Options{Store: p.store})
+	if err != nil {
+		return nil, err
 	}
-	var names []string
-	for _, r := range list {
-		if r.Recipient == "" {
-			names = append(names, r.Name)
-		}
+	if err := keys.Save(); err != nil {
+		return nil, err
 	}
-	var pass map[string]string
-	var created []string
-	if len(names) > 0 {
-		if rel, err := filepath.Rel(c.Dir, p.store.Dir); err == nil && !strings.HasPrefix(rel, "..") {
-			return nil, fmt.Errorf("the key store %s is inside the case folder %s: passphrases must never be kept with the case", p.store.Dir, c.Dir)
-		}
-		var err error
-		if pass, created, err = p.store.Passphrases(c.ID, names); err != nil {
-			return nil, err
-		}
-		if len(created) > 0 {
-			// Keep the passphrases the store had for readers no longer in
-			// the case: a preview must not drop what a build relies on.
-			old, err := p.store.Load(c.ID)
-			if err != nil {
-				return nil, err
-			}
-			for k, v := range old {
-				if _, ok := pass[k]; !ok {
-					pass[k] = v
-				}
-			}
-			if err := p.store.Save(c.ID, pass); err != nil {
-				return nil, err
-			}
-		}
-	}
-	var out []seal.Reader
 	var all []string
-	for _, r := range list {
+	for _, r := range keys.Chosen {
 		all = append(all, r.Name)
-		if r.Recipient != "" {
-			out = append(out, seal.Reader{Name: r.Name, Recipient: r.Recipient})
-		} else {
-			out = append(out, seal.Reader{Name: r.Name, Passphrase: pass[r.Name]})
+		if r.Key == site.KeyGenerated {
+			fmt.Fprintf(p.log, "New passphrase for reader %s, shown only this once (saved in the key store): %s\n", r.Name, r.Passphrase)
 		}
-	}
-	for _, n := range created {
-		fmt.Fprintf(p.log, "New passphrase for reader %s, shown only this once (saved in the key store): %s\n", n, pass[n])
 	}
 	line := fmt.Sprintf("Sealed preview for readers %s; their passphrases are in the key store %s", strings.Join(all, ", "), p.store.Path(c.ID))
 	if line != p.told {
 		fmt.Fprintln(p.log, line)
 		p.told = line
 	}
-	return out, nil
+	return keys.Readers, nil
 }
 
 // sealedTree reads a sealed portal folder back as the tree to serve: its

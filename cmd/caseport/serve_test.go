@@ -20,12 +20,11 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/caseport/caseport/content"
 	"github.com/caseport/caseport/internal/browsertest"
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/seal"
-	"github.com/caseport/caseport/templates"
+	"github.com/caseport/caseport/internal/site"
 	"github.com/caseport/caseport/themes"
 )
 
@@ -98,7 +97,6 @@ func copyDir(t *testing.T, from, to string) {
 // case: the real loader's problems reach the overlay with file, line and
 // key, and SIGINT stops the server cleanly.
 func TestServeRealLoader(t *testing.T) {
-	stubRender(t)
 	dir := filepath.Join(t.TempDir(), "case")
 	copyDir(t, "../../internal/casedir/testdata/valid", dir)
 
@@ -247,7 +245,6 @@ var manifestRe = regexp.MustCompile(`"manifest":"([a-z2-7]{26})"`)
 // the portal seal.Open decrypts with the key store's passphrase, and a save
 // seals a new build.
 func TestServeSealed(t *testing.T) {
-	stubRender(t)
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
@@ -374,21 +371,12 @@ func TestServeSealed(t *testing.T) {
 	}
 }
 
-// stubRender makes sure the command runs the real renderer.
-func stubRender(t *testing.T) {
-	t.Helper()
-	if previewPipeline.render == nil {
-		t.Fatal("the preview has no renderer")
-	}
-}
-
 // TestServeBrowser opens the preview of the loader's valid case in
 // Chromium: the page's own CSP lets the reload script run (it connects to
 // the event stream), and a save to questions.md reaches the page by itself.
 func TestServeBrowser(t *testing.T) {
 	b := browsertest.New(t)
 	t.Cleanup(func() { chromedp.Cancel(b.Ctx) })
-	stubRender(t)
 	dir := filepath.Join(t.TempDir(), "case")
 	copyDir(t, "../../internal/casedir/testdata/valid", dir)
 	url, _, _ := startServe(t, dir, "--addr", "127.0.0.1:0")
@@ -484,11 +472,6 @@ func TestServeSourceTree(t *testing.T) {
 		}
 	}
 	t.Setenv(SourceEnv, root)
-	t.Cleanup(func() { // later tests read the binary's own copies again
-		templates.UseDir(embeddedTemplates)
-		themes.UseDir(embeddedThemes)
-		content.UseDir(embeddedContent)
-	})
 	dir := filepath.Join(t.TempDir(), "case")
 	copyDir(t, "../../internal/casedir/testdata/valid", dir)
 	url, _, _ := startServe(t, dir, "--addr", "127.0.0.1:0")
@@ -526,8 +509,33 @@ func TestServeSourceTree(t *testing.T) {
 	waitFor("edited notice marker")
 }
 
-var (
-	embeddedTemplates = templates.FS
-	embeddedThemes    = themes.FS
-	embeddedContent   = content.FS
-)
+// TestSealedPreviewChoosesKeysAsBuild: serve --sealed gives a reader the
+// passphrase "caseport build" then finds in the key store, and drops a
+// removed reader's passphrase as build does.
+func TestSealedPreviewChoosesKeysAsBuild(t *testing.T) {
+	store := &keystore.Store{Dir: filepath.Join(t.TempDir(), "keys")}
+	c := &casedir.Case{ID: "serve-keys", Dir: t.TempDir(), Readers: []casedir.Reader{{Name: "ana"}, {Name: "ben"}}}
+	var log bytes.Buffer
+	p := &sealedPreview{store: store, log: &log}
+	readers, err := p.readers(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "New passphrase for reader ana") || !strings.Contains(log.String(), readers[0].Passphrase) {
+		t.Errorf("the generated passphrases were not shown:\n%s", log.String())
+	}
+	keys, err := site.ChooseKeys(c, site.Options{Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keys.Chosen[0].Key != site.KeyStored || keys.Readers[0].Passphrase != readers[0].Passphrase || keys.Readers[1].Passphrase != readers[1].Passphrase {
+		t.Errorf("build after the preview: %+v; want the preview's passphrases, stored", keys.Chosen)
+	}
+	c.Readers = c.Readers[:1]
+	if _, err := p.readers(c); err != nil {
+		t.Fatal(err)
+	}
+	if stored, err := store.Load(c.ID); err != nil || len(stored) != 1 || stored["ana"] != readers[0].Passphrase {
+		t.Errorf("after ben left the preview's store holds %v (%v); want ana's passphrase only", stored, err)
+	}
+}

@@ -1,5 +1,5 @@
 // Package benchcase writes large synthetic cases for the benchmarks: a case
-// folder valid under the case format (docs: /work/shared/case-format.md),
+// folder valid under the case format (docs/case-format.md),
 // with any number of attachments of given sizes and any number of timeline
 // entries. All content is made up; nothing resembles a real patient.
 //

@@ -132,8 +132,9 @@ func (c *Case) TranslationsOf(a *Attachment) []Translation {
 
 // LatestImagingByRegion reports whether im is the latest [[imaging]] study of
 // its region (the same region text, or the same modality when the region is
-// not given): only such a study can be out of date, never a baseline that a
-// later study was compared against.
+// not given) and no later study's baseline (named by its compared_with):
+// only such a study can be out of date, never a baseline that a later study
+// was compared against.
 func (c *Case) LatestImagingByRegion(im Imaging) bool {
 	key := func(x Imaging) string {
 		if x.Region != "" {
@@ -142,7 +143,10 @@ func (c *Case) LatestImagingByRegion(im Imaging) bool {
 		return "m:" + x.Modality
 	}
 	for _, other := range c.Imaging {
-		if key(other) == key(im) && other.Date.Compare(im.Date) > 0 {
+		if other.Date.Compare(im.Date) <= 0 {
+			continue
+		}
+		if key(other) == key(im) || other.ComparedWith == im.Date {
 			return false
 		}
 	}

@@ -68,6 +68,14 @@ func TestCourseCaseLoads(t *testing.T) {
 	if c.LatestImagingByRegion(c.Imaging[0]) || !c.LatestImagingByRegion(c.Imaging[1]) {
 		t.Error("the baseline CT counts as the latest of its region")
 	}
+	c.Imaging[1].Region = "Abdomen" // another region, but still compared with the first CT
+	if c.LatestImagingByRegion(c.Imaging[0]) {
+		t.Error("the study named by compared_with counts as the latest of its region")
+	}
+	c.Imaging[1].ComparedWith = Date{}
+	if !c.LatestImagingByRegion(c.Imaging[0]) {
+		t.Error("the only study of its region is not the latest")
+	}
 	if a := c.LatestAssessment("ecog"); a == nil || a.Value != 1 || a.Date != (Date{2026, 11, 10}) {
 		t.Errorf("latest ECOG = %+v", a)
 	}

@@ -97,12 +97,16 @@ type text struct{ Title, Reason, Missing, None string }
 
 // Evaluate checks c against the checklist, with titles and reasons in the
 // case's language where a translation exists, in English otherwise.
-func Evaluate(c *casedir.Case) (Report, error) {
-	defs, err := loadDefinitions()
+func Evaluate(c *casedir.Case) (Report, error) { return EvaluateIn(content.FS, c) }
+
+// EvaluateIn is Evaluate with the checklist definitions and translations
+// of files, a content/ tree ("caseport serve" with CASEPORT_SOURCE).
+func EvaluateIn(files fs.FS, c *casedir.Case) (Report, error) {
+	defs, err := loadDefinitions(files)
 	if err != nil {
 		return Report{}, err
 	}
-	tr, err := translations(baseLanguage(c.Language))
+	tr, err := translations(files, baseLanguage(c.Language))
 	if err != nil {
 		return Report{}, err
 	}
@@ -138,11 +142,11 @@ func Untranslated(lang string) ([]string, error) {
 	if lang == "en" {
 		return nil, nil
 	}
-	defs, err := loadDefinitions()
+	defs, err := loadDefinitions(content.FS)
 	if err != nil {
 		return nil, err
 	}
-	tr, err := translations(lang)
+	tr, err := translations(content.FS, lang)
 	if err != nil {
 		return nil, err
 	}
@@ -172,9 +176,9 @@ func mergeText(base, x text) text {
 	return base
 }
 
-func loadDefinitions() (definitions, error) {
+func loadDefinitions(files fs.FS) (definitions, error) {
 	var defs definitions
-	b, err := fs.ReadFile(content.FS, "checklist.toml")
+	b, err := fs.ReadFile(files, "checklist.toml")
 	if err != nil {
 		return defs, fmt.Errorf("checklist definitions: %w", err)
 	}
@@ -188,12 +192,12 @@ func loadDefinitions() (definitions, error) {
 	return defs, nil
 }
 
-func translations(lang string) (map[string]text, error) {
+func translations(files fs.FS, lang string) (map[string]text, error) {
 	tr := map[string]text{}
 	if lang == "en" {
 		return tr, nil
 	}
-	b, err := fs.ReadFile(content.FS, "i18n/"+lang+"/checklist.toml")
+	b, err := fs.ReadFile(files, "i18n/"+lang+"/checklist.toml")
 	if err != nil {
 		return tr, nil // no translation: English
 	}

@@ -2,13 +2,13 @@ package preview
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"html"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/caseport/caseport/internal/portal"
 )
 
 // Problem is one thing wrong with the case, as the error overlay shows it.
@@ -86,27 +86,20 @@ var (
 	bodyCloseRe  = regexp.MustCompile(`(?is)</body\s*>`)
 )
 
-// hashSource returns the CSP source that allows an inline element with the
-// given content: 'sha256-BASE64'.
-func hashSource(content string) string {
-	sum := sha256.Sum256([]byte(content))
-	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
-}
-
 // injectPreview adds the live-reload script to a rendered page, and the
 // error overlay when problems is not empty, adjusting the page's CSP meta so
 // the browser runs them. The page itself is never changed otherwise.
 func injectPreview(page []byte, version string, problems []Problem, lastGood bool) []byte {
 	script := fmt.Sprintf(reloadScript, version)
 	add := map[string][]string{
-		"script-src":      {hashSource(script)},
-		"script-src-elem": {hashSource(script)},
+		"script-src":      {portal.CSPHash([]byte(script))},
+		"script-src-elem": {portal.CSPHash([]byte(script))},
 		"connect-src":     {"'self'"},
 	}
 	var overlay string
 	if len(problems) > 0 {
-		add["style-src"] = []string{hashSource(overlayStyle)}
-		add["style-src-elem"] = []string{hashSource(overlayStyle)}
+		add["style-src"] = []string{portal.CSPHash([]byte(overlayStyle))}
+		add["style-src-elem"] = []string{portal.CSPHash([]byte(overlayStyle))}
 		overlay = "<style>" + overlayStyle + "</style>" + overlayHTML(problems, lastGood)
 	}
 	out := rewriteCSP(page, add)

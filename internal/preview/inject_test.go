@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/caseport/caseport/internal/portal"
 )
 
 func TestAddSources(t *testing.T) {
@@ -65,11 +67,11 @@ func TestInjectPreview(t *testing.T) {
 	if len(scripts) != 1 {
 		t.Fatalf("%d scripts, want 1 (the problem text must be escaped):\n%s", len(scripts), out)
 	}
-	if h := hashSource(scripts[0][1]); !strings.Contains(policy, "script-src "+h) {
+	if h := portal.CSPHash([]byte(scripts[0][1])); !strings.Contains(policy, "script-src "+h) {
 		t.Errorf("policy %q does not allow the script by its hash %s", policy, h)
 	}
 	st := styleRe.FindStringSubmatch(out)
-	if st == nil || !strings.Contains(policy, "style-src 'self' "+hashSource(st[1])) {
+	if st == nil || !strings.Contains(policy, "style-src 'self' "+portal.CSPHash([]byte(st[1]))) {
 		t.Errorf("policy %q does not allow the overlay style", policy)
 	}
 	if !strings.Contains(policy, "connect-src 'self'") {

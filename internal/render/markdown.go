@@ -115,13 +115,6 @@ func (m *markdown) Children(src []byte, n ast.Node) template.HTML {
 	return template.HTML(b.String())
 }
 
-func minHeading(doc ast.Node) int {
-	if doc == nil {
-		return 1
-	}
-	return minHeadingFrom(doc.FirstChild())
-}
-
 // minHeadingFrom is the smallest heading level among first and the
 // siblings after it; 1 when there is none.
 func minHeadingFrom(first ast.Node) int {

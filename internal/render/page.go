@@ -8,19 +8,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/caseport/caseport/content"
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/checklist"
-	"github.com/caseport/caseport/themes"
 	"github.com/yuin/goldmark/text"
 )
-
-// builtinThemes is read at each render: "caseport serve" may point it at a
-// source tree on disk.
-func builtinThemes() fs.FS { return themes.FS }
-
-// noticeFS holds notice/LANG.md; a variable so tests can give other notices.
-var noticeFS = func() fs.FS { return content.FS }
 
 func osDirFS(dir string) fs.FS { return os.DirFS(dir) }
 
@@ -64,6 +55,7 @@ type page struct {
 
 	md    *markdown
 	files map[*casedir.Attachment]*fileRef
+	texts fs.FS // the content/ tree: notice/LANG.md
 }
 
 // navItem is one link of the section navigation.
@@ -117,8 +109,8 @@ func (p *page) build() {
 	}
 	p.Age = p.age()
 
-	for _, id := range []string{"glance", "summary", "diagnosis", "timeline", "imaging", "pathology", "treatments", "labs", "assessments", "medications", "history", "documents", "questions", "completeness"} {
-		if id == "summary" && c.Summary == nil || id == "assessments" && len(c.Assessments) == 0 {
+	for _, id := range []string{"glance", "summary", "diagnosis", "timeline", "imaging", "pathology", "treatments", "labs", "assessments", "medications", "history", "documents", "questions", "reply", "completeness"} {
+		if id == "summary" && c.Summary == nil || id == "assessments" && len(c.Assessments) == 0 || id == "reply" && !c.Reply.Enabled {
 			continue
 		}
 		p.Sections = append(p.Sections, navItem{ID: id, Label: s.T("section." + id)})
@@ -227,7 +219,7 @@ func (p *page) age() string {
 // the language has none, and nothing when neither exists.
 func (p *page) notice() template.HTML {
 	for _, lang := range []string{p.S.lang, "en"} {
-		b, err := fs.ReadFile(noticeFS(), "notice/"+lang+".md")
+		b, err := fs.ReadFile(p.texts, "notice/"+lang+".md")
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}

@@ -24,7 +24,7 @@ import (
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/checklist"
 	"github.com/caseport/caseport/internal/portal"
-	"github.com/caseport/caseport/templates"
+	"github.com/caseport/caseport/internal/source"
 )
 
 // Options adjust Render.
@@ -36,6 +36,9 @@ type Options struct {
 	// Checklist evaluates the completeness checklist; nil means
 	// checklist.Evaluate. Tests set it to show given outcomes.
 	Checklist func(*casedir.Case) (checklist.Report, error)
+	// Files are the layouts, themes and texts to render with; the zero
+	// value means the ones embedded in the binary.
+	Files source.Files
 	// Today is the day the page counts days from ("12 days left"); the
 	// zero Date means the current date. The unlock script counts again
 	// from the reader's clock, and the page says which day it counted on.
@@ -56,17 +59,18 @@ func Render(c *casedir.Case, opt Options) (*portal.Tree, error) {
 	if c == nil {
 		return nil, fmt.Errorf("render: no case")
 	}
-	s, err := loadStrings(c.Language)
+	own := opt.Files.OrEmbedded() // caseport's layouts, themes and texts
+	s, err := loadStringsFrom(own.Content, c.Language)
 	if err != nil {
 		return nil, fmt.Errorf("render: UI strings: %w", err)
 	}
-	th, err := loadTheme(c.Theme, opt.ThemesDir)
+	th, err := loadTheme(own.Themes, c.Theme, opt.ThemesDir)
 	if err != nil {
 		return nil, fmt.Errorf("case %s: %w", c.ID, err)
 	}
 	evaluate := opt.Checklist
 	if evaluate == nil {
-		evaluate = checklist.Evaluate
+		evaluate = func(c *casedir.Case) (checklist.Report, error) { return checklist.EvaluateIn(own.Content, c) }
 	}
 	report, err := evaluate(c)
 	if err != nil {
@@ -92,6 +96,7 @@ func Render(c *casedir.Case, opt Options) (*portal.Tree, error) {
 		byPath[path.Clean(a.Path)] = f
 		tree.Attachments = append(tree.Attachments, &portal.Attachment{
 			Name: name, FileName: base, MediaType: mt, Source: a.Abs, Size: a.Size,
+			Root: c.Dir,
 		})
 	}
 
@@ -109,11 +114,12 @@ func Render(c *casedir.Case, opt Options) (*portal.Tree, error) {
 		files:  files,
 		Report: report,
 		Logo:   th.logo,
+		texts:  own.Content,
 	}
 	p.md.tableLabel = s.T("table_label")
 	p.build()
 
-	t, err := parseTemplates(p)
+	t, err := parseTemplates(own.Templates, p)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +172,7 @@ func isImage(name string) bool {
 	return false
 }
 
-func parseTemplates(p *page) (*template.Template, error) {
+func parseTemplates(layouts fs.FS, p *page) (*template.Template, error) {
 	s := p.S
 	funcs := template.FuncMap{
 		"t":      s.T,
@@ -185,7 +191,7 @@ func parseTemplates(p *page) (*template.Template, error) {
 		"add1": func(i int) int { return i + 1 },
 		"list": func(v ...string) []string { return v },
 	}
-	t, err := template.New("portal").Funcs(funcs).ParseFS(templates.FS, "*.html")
+	t, err := template.New("portal").Funcs(funcs).ParseFS(layouts, "*.html")
 	if err != nil {
 		return nil, fmt.Errorf("render: templates: %w", err)
 	}
@@ -297,14 +303,14 @@ type theme struct {
 	logo   string // the logo's page name, "" when the theme has none
 }
 
-// loadTheme reads the theme name from dir (when given) or the built-in
-// themes. A theme other than default is added after the default
-// stylesheet, so it need only set what it changes.
-func loadTheme(name, dir string) (*theme, error) {
+// loadTheme reads the theme name from dir (when given) or from builtin,
+// caseport's own themes. A theme other than default is added after the
+// default stylesheet, so it need only set what it changes.
+func loadTheme(builtin fs.FS, name, dir string) (*theme, error) {
 	if name == "" {
 		name = "default"
 	}
-	src, err := themeFS(name, dir)
+	src, err := themeFS(builtin, name, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +320,7 @@ func loadTheme(name, dir string) (*theme, error) {
 		return nil, fmt.Errorf("theme %q: style.css: %w (a theme folder needs a style.css)", name, err)
 	}
 	if name != "default" {
-		base, err := themeFS("default", dir)
+		base, err := themeFS(builtin, "default", dir)
 		if err != nil {
 			return nil, err
 		}
@@ -356,9 +362,9 @@ func loadTheme(name, dir string) (*theme, error) {
 }
 
 // themeFS finds a theme's folder.
-func themeFS(name, dir string) (fs.FS, error) {
-	if !validThemeName(name) {
-		return nil, fmt.Errorf("theme %q: a theme name has only lower-case letters, digits, - and _; themes available: %s", name, strings.Join(Themes(dir), ", "))
+func themeFS(builtin fs.FS, name, dir string) (fs.FS, error) {
+	if !casedir.ValidThemeName(name) {
+		return nil, fmt.Errorf("theme %q: a theme name has only lower-case letters, digits, - and _; themes available: %s", name, strings.Join(themesIn(builtin, dir), ", "))
 	}
 	if dir != "" {
 		d := osDirFS(dir)
@@ -366,27 +372,18 @@ func themeFS(name, dir string) (fs.FS, error) {
 			return fs.Sub(d, name)
 		}
 	}
-	if st, err := fs.Stat(builtinThemes(), name); err == nil && st.IsDir() {
-		return fs.Sub(builtinThemes(), name)
+	if st, err := fs.Stat(builtin, name); err == nil && st.IsDir() {
+		return fs.Sub(builtin, name)
 	}
-	return nil, fmt.Errorf("theme %q not found: themes available: %s", name, strings.Join(Themes(dir), ", "))
-}
-
-func validThemeName(name string) bool {
-	if name == "" || len(name) > 64 {
-		return false
-	}
-	for _, r := range name {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-			return false
-		}
-	}
-	return true
+	return nil, fmt.Errorf("theme %q not found: themes available: %s", name, strings.Join(themesIn(builtin, dir), ", "))
 }
 
 // Themes lists the themes available: the built-in ones and those in dir
 // (when given), sorted, each once.
-func Themes(dir string) []string {
+func Themes(dir string) []string { return themesIn(source.Embedded().Themes, dir) }
+
+// themesIn is Themes with builtin as caseport's own themes.
+func themesIn(builtin fs.FS, dir string) []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(f fs.FS) {
@@ -395,7 +392,7 @@ func Themes(dir string) []string {
 			return
 		}
 		for _, e := range entries {
-			if !e.IsDir() || !validThemeName(e.Name()) || seen[e.Name()] {
+			if !e.IsDir() || !casedir.ValidThemeName(e.Name()) || seen[e.Name()] {
 				continue
 			}
 			if _, err := fs.Stat(f, e.Name()+"/style.css"); err != nil {
@@ -405,7 +402,7 @@ func Themes(dir string) []string {
 			out = append(out, e.Name())
 		}
 	}
-	add(builtinThemes())
+	add(builtin)
 	if dir != "" {
 		add(osDirFS(dir))
 	}

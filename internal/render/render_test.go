@@ -15,6 +15,7 @@ import (
 	"github.com/caseport/caseport/content"
 	"github.com/caseport/caseport/internal/casedir"
 	"github.com/caseport/caseport/internal/checklist"
+	"github.com/caseport/caseport/internal/source"
 	"github.com/caseport/caseport/templates"
 	"github.com/yuin/goldmark/text"
 )
@@ -639,7 +640,6 @@ func TestHandBuiltCase(t *testing.T) {
 // TestNoticeFallback gives the renderer notices of its own: the case's
 // language first, then English, then none.
 func TestNoticeFallback(t *testing.T) {
-	defer func(f func() fs.FS) { noticeFS = f }(noticeFS)
 	c := loadCase(t, "testdata/cases/minimal-ru")
 	for _, tc := range []struct {
 		files map[string]string
@@ -649,12 +649,26 @@ func TestNoticeFallback(t *testing.T) {
 		{map[string]string{"notice/en.md": "Call **911**. [Details](https://example.org/x) [bad](javascript:x)"}, `Call <strong>911</strong>. <a href="https://example.org/x">Details</a> bad`},
 		{map[string]string{}, ""},
 	} {
-		m := fstest.MapFS{}
+		m := fstest.MapFS{} // the built-in texts, with these notices only
+		err := fs.WalkDir(content.FS, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || strings.HasPrefix(p, "notice/") {
+				return err
+			}
+			b, err := fs.ReadFile(content.FS, p)
+			m[p] = &fstest.MapFile{Data: b}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		for k, v := range tc.files {
 			m[k] = &fstest.MapFile{Data: []byte(v)}
 		}
-		noticeFS = func() fs.FS { return m }
-		html := index(t, renderCase(t, c))
+		tree, err := Render(c, Options{Files: source.Files{Content: m}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		html := index(t, tree)
 		if tc.want == "" {
 			if strings.Contains(html, `class="notice"`) {
 				t.Error("a notice is shown with no notice file")

@@ -40,9 +40,9 @@ func BaseLanguage(tag string) string {
 
 // readStrings reads the strings file of lang; a language without a file
 // gives empty maps and no error.
-func readStrings(lang string) (map[string]string, map[string][]string, error) {
+func readStrings(texts fs.FS, lang string) (map[string]string, map[string][]string, error) {
 	text, lists := map[string]string{}, map[string][]string{}
-	b, err := fs.ReadFile(content.FS, stringsFile(lang))
+	b, err := fs.ReadFile(texts, stringsFile(lang))
 	if errors.Is(err, fs.ErrNotExist) {
 		return text, lists, nil
 	}
@@ -88,8 +88,12 @@ func flatten(prefix string, m map[string]any, text map[string]string, lists map[
 
 // loadStrings returns the strings of the language of tag, English filling
 // the gaps.
-func loadStrings(tag string) (*uiStrings, error) {
-	enText, enLists, err := readStrings("en")
+func loadStrings(tag string) (*uiStrings, error) { return loadStringsFrom(content.FS, tag) }
+
+// loadStringsFrom is loadStrings with the strings files of texts, a
+// content/ tree.
+func loadStringsFrom(texts fs.FS, tag string) (*uiStrings, error) {
+	enText, enLists, err := readStrings(texts, "en")
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +102,7 @@ func loadStrings(tag string) (*uiStrings, error) {
 	if lang == "en" {
 		return s, nil
 	}
-	text, lists, err := readStrings(lang)
+	text, lists, err := readStrings(texts, lang)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +119,7 @@ func loadStrings(tag string) (*uiStrings, error) {
 // of tag does not translate, sorted, so check can report what falls back to
 // English. A language with no strings file at all lacks every key.
 func MissingStrings(tag string) ([]string, error) {
-	enText, enLists, err := readStrings("en")
+	enText, enLists, err := readStrings(content.FS, "en")
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +127,7 @@ func MissingStrings(tag string) ([]string, error) {
 	if lang == "en" {
 		return nil, nil
 	}
-	text, lists, err := readStrings(lang)
+	text, lists, err := readStrings(content.FS, lang)
 	if err != nil {
 		return nil, err
 	}

@@ -15,17 +15,18 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"text/template"
 	"time"
 
 	"github.com/caseport/caseport/content"
+	"github.com/caseport/caseport/internal/casedir"
 )
 
 // Placeholder begins every value of the skeleton that the coordinator must
-// replace, so that a forgotten one is easy to find (and to warn about).
-const Placeholder = "FILL IN"
+// replace, so that a forgotten one is easy to find: the loader reports each
+// one left (casedir.Case.Placeholders).
+const Placeholder = casedir.Placeholder
 
 // Folders are the sub-folders a new case gets, so the coordinator knows where
 // to put each kind of file.
@@ -47,11 +48,6 @@ type Options struct {
 	// Today is the date written as prepared_on; the zero time means now.
 	Today time.Time
 }
-
-var (
-	idPattern   = regexp.MustCompile(`^[a-z0-9-]{3,64}$`)
-	langPattern = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
-)
 
 // DeriveID makes a case id from a folder name: lower-case, with spaces,
 // underscores, dots and other punctuation turned into single dashes, so
@@ -76,7 +72,7 @@ func DeriveID(name string) (string, error) {
 		}
 	}
 	id := b.String()
-	if !idPattern.MatchString(id) {
+	if !casedir.ValidID(id) {
 		return "", fmt.Errorf("cannot make a case id from the folder name %q: an id needs 3 to 64 letters a-z, digits and dashes (it would be %q); name the folder like \"gastric-2026-041\", or give the id with --id", name, id)
 	}
 	return id, nil
@@ -125,13 +121,13 @@ func Create(dir string, opts Options) error {
 			return err
 		}
 		opts.ID = id
-	} else if !idPattern.MatchString(opts.ID) {
+	} else if !casedir.ValidID(opts.ID) {
 		return fmt.Errorf("case id %q: use 3 to 64 lower-case letters a-z, digits and dashes, like \"gastric-2026-041\"", opts.ID)
 	}
 	if opts.Language == "" {
 		opts.Language = DefaultLanguage
 	}
-	if !langPattern.MatchString(opts.Language) {
+	if !casedir.ValidLanguage(opts.Language) {
 		return fmt.Errorf("language %q: give a language code like \"en\", \"ru\" or \"pt-BR\"", opts.Language)
 	}
 	if opts.Today.IsZero() {

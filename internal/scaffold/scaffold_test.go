@@ -392,7 +392,7 @@ func TestNewCaseLoads(t *testing.T) {
 
 // uncomment turns on every commented-out key and section of the skeleton:
 // the lines "# key = value", "# [table]" and "#   [pathology.material]".
-var commentedKey = regexp.MustCompile(`(?m)^#\s*((?:\[{1,2}[a-z.]+\]{1,2}|[a-z0-9_]+ = ).*)$`)
+var commentedKey = regexp.MustCompile(`(?m)^#\s*((?:\[{1,2}[a-z._]+\]{1,2}|[a-z0-9_]+ = ).*)$`)
 
 // TestEveryExampleLoads uncomments every example of the skeleton, creates
 // the files they name, and loads the result: so every key the skeleton shows
@@ -408,6 +408,8 @@ func TestEveryExampleLoads(t *testing.T) {
 	full := commentedKey.ReplaceAllString(string(b), "$1")
 	// The example age key is only a hint at the shape of one.
 	full = regexp.MustCompile(`(?m)^recipient = "age1\.\.\.".*\n`).ReplaceAllString(full, "")
+	// compared_with names another study; the skeleton shows one study.
+	full = regexp.MustCompile(`(?m)^compared_with = .*\n`).ReplaceAllString(full, "")
 	if err := os.WriteFile(p, []byte(full), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -430,7 +432,7 @@ func TestEveryExampleLoads(t *testing.T) {
 	// alternative to a passphrase.
 	skip := []string{"Case.Dir", "Case.Format", "Case.Questions", "Case.Summary", "Case.Notes",
 		"Case.Attachments", "Case.Unreferenced", "Case.Warnings",
-		"Case.Patient.BirthDate", "Case.Readers[0].Recipient"}
+		"Case.Patient.BirthDate", "Case.Readers[0].Recipient", "Case.Imaging[0].ComparedWith"}
 	for _, f := range unset(reflect.ValueOf(*c), "Case", skip) {
 		t.Errorf("the skeleton's examples leave %s unset: add the key to content/skeleton/case.toml.tmpl", f)
 	}
@@ -582,12 +584,23 @@ func TestNotice(t *testing.T) {
 	}
 }
 
+// leftovers loads the case in dir and returns its placeholders.
+func leftovers(dir string) ([]casedir.Problem, error) {
+	c, err := casedir.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	return c.Placeholders, nil
+}
+
+// TestLeftovers: the loader reports what a new case still holds of the
+// skeleton, with lines and keys, and nothing once it is filled in.
 func TestLeftovers(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "gastric-2026-041")
 	if err := Create(dir, Options{Today: day, Language: "ru"}); err != nil {
 		t.Fatal(err)
 	}
-	ps, err := Leftovers(dir)
+	ps, err := leftovers(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -617,7 +630,7 @@ func TestLeftovers(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "questions.md"), []byte("- Is surgery needed?\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "summary.md"), []byte("# Summary\n\nA real summary.\n"), 0o644)
 	os.Remove(filepath.Join(dir, "notes.md"))
-	if ps, err := Leftovers(dir); err != nil || len(ps) != 0 {
+	if ps, err := leftovers(dir); err != nil || len(ps) != 0 {
 		t.Errorf("leftovers of a filled-in case: %v, %v", ps, err)
 	}
 }

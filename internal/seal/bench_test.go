@@ -9,6 +9,7 @@ import (
 
 	"filippo.io/age"
 	"github.com/caseport/caseport/internal/portal"
+	"github.com/caseport/caseport/internal/unlockpage"
 )
 
 const benchSize = 256 << 20
@@ -37,7 +38,7 @@ func benchFileSize(b *testing.B, size int64) string {
 // BenchmarkSeal256MiB seals a portal with one 256 MiB attachment; compare
 // with BenchmarkAgeEncrypt256MiB, plain age.Encrypt of the same file.
 func BenchmarkSeal256MiB(b *testing.B) {
-	if _, err := loadAssets("en"); err != nil {
+	if _, err := unlockpage.Embedded("en"); err != nil {
 		b.Skip(err)
 	}
 	src := benchFile(b)
@@ -88,7 +89,7 @@ func BenchmarkAgeEncrypt256MiB(b *testing.B) {
 // BenchmarkSeal4x64MiB seals four 64 MiB attachments: the same bytes as
 // BenchmarkSeal256MiB, sealed on all cores.
 func BenchmarkSeal4x64MiB(b *testing.B) {
-	if _, err := loadAssets("en"); err != nil {
+	if _, err := unlockpage.Embedded("en"); err != nil {
 		b.Skip(err)
 	}
 	tree := &portal.Tree{Lang: "en",

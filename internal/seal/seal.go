@@ -27,12 +27,13 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"filippo.io/age"
 	"github.com/caseport/caseport/internal/portal"
+	"github.com/caseport/caseport/internal/unlockpage"
+	"github.com/caseport/caseport/internal/workpool"
 )
 
 // Format is the version of the sealed portal format this package writes.
@@ -43,9 +44,22 @@ const Format = 1
 // manifest, so the portal can say what is missing and why.
 const DefaultMaxInline = 50 << 20
 
-// DefaultWorkFactor is the scrypt work factor (log2 N) of passphrase slots:
-// age's default, about a second in a phone's browser, paid once per unlock.
+// DefaultWorkFactor is the scrypt work factor (log2 N) of the slots of
+// passphrases a person chose: age's default, about a second in a phone's
+// browser with a JIT, paid once per unlock. It slows the guessing of a
+// guessable passphrase.
 const DefaultWorkFactor = 18
+
+// GeneratedWorkFactor is the scrypt work factor of the slots of generated
+// passphrases (keystore.Generate: at least keystore.MinBits bits from
+// crypto/rand), which no guessing reaches at any work factor: low enough that
+// a browser without a JIT opens a slot in about a second. docs/sealing.md
+// gives the measurements and the guessing-cost arithmetic.
+const GeneratedWorkFactor = 10
+
+// MaxWorkFactor is the highest scrypt work factor caseport writes or opens:
+// typage, the browser's age, refuses anything above it.
+const MaxWorkFactor = 20
 
 // PayloadDir is the folder of a sealed portal folder that holds the payloads.
 const PayloadDir = "p"
@@ -59,6 +73,9 @@ type Reader struct {
 	// Recipient is the reader's own age public key ("age1..." or
 	// "age1pq1..."), for readers who use age.
 	Recipient string
+	// WorkFactor is the scrypt work factor of a passphrase slot: 0 means
+	// Options.WorkFactor. Generated passphrases get GeneratedWorkFactor.
+	WorkFactor int
 }
 
 // Options tune Seal. The zero value writes a portal folder.
@@ -68,8 +85,8 @@ type Options struct {
 	// MaxInline is the largest attachment, in bytes, inlined in single-file
 	// mode; 0 means DefaultMaxInline, a negative value means no limit.
 	MaxInline int64
-	// WorkFactor is the scrypt work factor of passphrase slots; 0 means
-	// DefaultWorkFactor. Only tests should lower it.
+	// WorkFactor is the scrypt work factor of passphrase slots whose Reader
+	// sets none; 0 means DefaultWorkFactor. At most MaxWorkFactor.
 	WorkFactor int
 	// Workers bounds how many payloads are sealed at once; 0 means
 	// runtime.GOMAXPROCS(0).
@@ -77,6 +94,12 @@ type Options struct {
 	// Reuse, for previews only, keeps the portal identity, key slots and
 	// unchanged attachments' payloads from the previous Seal with it.
 	Reuse *Reuse
+	// Unlock is the unlock page to write, in its own language; nil means
+	// the page of the tree's language from the files built into caseport.
+	Unlock *unlockpage.Page
+	// ReplyRecipient is the age public key the portal's reply form seals
+	// the doctor's reply to, put in the encrypted manifest; "" for none.
+	ReplyRecipient string
 }
 
 // Omitted is an attachment left out of a single-file portal, as listed in
@@ -119,6 +142,12 @@ type manifest struct {
 	Pages   map[string]entry `json:"pages"`
 	Files   map[string]entry `json:"files"`
 	Omitted []Omitted        `json:"omitted"`
+	Reply   *manifestReply   `json:"reply,omitempty"`
+}
+
+// manifestReply is the manifest's "reply": where the reply form seals to.
+type manifestReply struct {
+	Recipient string `json:"recipient"`
 }
 
 // entry is one payload of the manifest.
@@ -135,7 +164,12 @@ type portalJSON struct {
 	Caseport int    `json:"caseport"`
 	Single   bool   `json:"single"`
 	Manifest string `json:"manifest"`
-	Slots    []slot `json:"slots"`
+	// Preload lists the payloads the unlock page reads first after the
+	// manifest (the page and its stylesheet), so it can fetch them while
+	// the reader types. It tells an observer only which two padded
+	// payloads are the page and its stylesheet.
+	Preload []string `json:"preload,omitempty"`
+	Slots   []slot   `json:"slots"`
 }
 
 // slot is one reader's key slot.
@@ -195,11 +229,12 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 	}
 	// Load the unlock page first: a binary built without the browser bundle
 	// should fail before minutes of sealing.
-	assets, err := loadAssets(tree.Lang)
-	if err != nil {
-		return nil, err
+	page := opt.Unlock
+	if page == nil {
+		if page, err = unlockpage.Embedded(tree.Lang); err != nil {
+			return nil, err
+		}
 	}
-
 	var identity *age.HybridIdentity
 	if opt.Reuse != nil {
 		identity, err = opt.Reuse.portalIdentity()
@@ -209,13 +244,63 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 	if err != nil {
 		return nil, fmt.Errorf("generating the portal key: %w", err)
 	}
-	recipient := identity.Recipient()
 
+	m, jobs := planPayloads(tree, opt)
+	if opt.ReplyRecipient != "" {
+		if _, err := ParseRecipient(opt.ReplyRecipient); err != nil {
+			return nil, fmt.Errorf("the reply recipient: %w", err)
+		}
+		m.Reply = &manifestReply{Recipient: opt.ReplyRecipient}
+	}
+	manifestID := newID()
+	payloadDir, err := makePayloadDir(out, opt.SingleFile)
+	if err != nil {
+		return nil, err
+	}
+	if opt.SingleFile {
+		defer os.RemoveAll(payloadDir)
+	}
+
+	var tm Timings
+	slots, err := sealAll(identity, readers, recips, manifestID, jobs, payloadDir, opt, &tm)
+	if err != nil {
+		return nil, err
+	}
+	if err := sealManifest(m, jobs, identity.Recipient(), filepath.Join(payloadDir, manifestID), &tm); err != nil {
+		return nil, err
+	}
+
+	start := time.Now()
+	sort.Slice(slots, func(i, k int) bool { return slots[i].Reader < slots[k].Reader })
+	pj, err := json.Marshal(portalJSON{Caseport: Format, Single: opt.SingleFile, Manifest: manifestID, Preload: preloadIDs(m), Slots: slots})
+	if err != nil {
+		return nil, err
+	}
+	ids := []string{manifestID}
+	for _, j := range jobs {
+		ids = append(ids, j.id)
+	}
+	sort.Strings(ids) // the order of the inlined payloads says nothing
+	if opt.SingleFile {
+		err = page.Write(out, pj, payloadDir, ids)
+	} else {
+		err = page.Write(filepath.Join(out, "index.html"), pj, "", nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	tm.Shell = time.Since(start)
+	return &Result{Recipient: identity.Recipient().String(), Payloads: len(ids), Omitted: m.Omitted, Timings: tm}, nil
+}
+
+// planPayloads lists the payloads of tree, pages and attachments, and the
+// manifest that will name them; in single-file mode, an attachment over
+// the limit is listed as omitted instead.
+func planPayloads(tree *portal.Tree, opt Options) (manifest, []*job) {
 	maxInline := opt.MaxInline
 	if maxInline == 0 {
 		maxInline = DefaultMaxInline
 	}
-
 	m := manifest{Pages: map[string]entry{}, Files: map[string]entry{}, Omitted: []Omitted{}}
 	var jobs []*job
 	for _, p := range tree.Pages {
@@ -234,35 +319,44 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 		}
 		if opt.SingleFile && maxInline > 0 && size > maxInline {
 			m.Omitted = append(m.Omitted, Omitted{Name: a.Name, File: a.FileName, Size: size,
-				Reason: fmt.Sprintf("over the single-file limit of %s", formatSize(maxInline))})
+				Reason: fmt.Sprintf("over the single-file limit of %s", FormatSize(maxInline))})
 			continue
 		}
 		j := &job{id: newID(), size: size, open: a.Open, what: a.Name, reuse: key}
 		jobs = append(jobs, j)
 		m.Files[a.Name] = entry{ID: j.id, Type: a.MediaType, Name: a.FileName}
 	}
-	manifestID := newID()
+	// Largest first, so one big attachment does not start last.
+	sort.SliceStable(jobs, func(i, k int) bool { return jobs[i].size > jobs[k].size })
+	return m, jobs
+}
 
-	// Payloads go straight into OUT/p in folder mode; in single-file mode into
-	// a scratch folder beside out, to be inlined once all are sealed.
-	var payloadDir string
-	if opt.SingleFile {
-		payloadDir, err = os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".payloads-")
+// makePayloadDir makes the folder the payloads are sealed into: OUT/p in
+// folder mode; in single-file mode a scratch folder beside out, to be
+// inlined once all are sealed, which the caller removes.
+func makePayloadDir(out string, single bool) (string, error) {
+	if single {
+		dir, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".payloads-")
 		if err != nil {
-			return nil, fmt.Errorf("sealing %s: %w", out, err)
+			return "", fmt.Errorf("sealing %s: %w", out, err)
 		}
-		defer os.RemoveAll(payloadDir)
-	} else {
-		if err := os.MkdirAll(out, 0o755); err != nil {
-			return nil, fmt.Errorf("sealing: %w", err)
-		}
-		payloadDir = filepath.Join(out, PayloadDir)
-		if err := os.Mkdir(payloadDir, 0o755); err != nil {
-			return nil, fmt.Errorf("sealing into %s: the folder must be new or empty: %w", out, err)
-		}
+		return dir, nil
 	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return "", fmt.Errorf("sealing: %w", err)
+	}
+	dir := filepath.Join(out, PayloadDir)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return "", fmt.Errorf("sealing into %s: the folder must be new or empty: %w", out, err)
+	}
+	return dir, nil
+}
 
-	// Slots and payloads are independent: seal them all on the same workers.
+// sealAll seals the readers' key slots and the payloads of jobs into
+// payloadDir, on the same workers since they are independent, and adds
+// their time to tm.
+func sealAll(identity *age.HybridIdentity, readers []Reader, recips []age.Recipient, manifestID string, jobs []*job, payloadDir string, opt Options, tm *Timings) ([]slot, error) {
+	recipient := identity.Recipient()
 	slots := make([]slot, len(readers))
 	var slotTime, payloadTime atomic.Int64 // nanoseconds, summed over workers
 	var tasks []func() error
@@ -299,8 +393,6 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 			return nil
 		})
 	}
-	// Largest first, so one big attachment does not start last.
-	sort.SliceStable(jobs, func(i, k int) bool { return jobs[i].size > jobs[k].size })
 	for _, j := range jobs {
 		tasks = append(tasks, func() error {
 			start := time.Now()
@@ -328,11 +420,15 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	if err := runAll(tasks, workers); err != nil {
-		return nil, err
-	}
+	err := workpool.Run(len(tasks), workers, func(i int) error { return tasks[i]() })
+	tm.Slots += time.Duration(slotTime.Load())
+	tm.Payloads += time.Duration(payloadTime.Load())
+	return slots, err
+}
 
-	// Sizes are the bytes actually sealed, in case a file changed since load.
+// sealManifest writes m, with the sizes actually sealed (in case a file
+// changed since load), as the manifest payload at path.
+func sealManifest(m manifest, jobs []*job, recipient age.Recipient, path string, tm *Timings) error {
 	for _, j := range jobs {
 		if e, ok := m.Pages[j.what]; ok && e.ID == j.id {
 			e.Size = j.n
@@ -344,37 +440,28 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 	}
 	mjson, err := json.Marshal(m)
 	if err != nil {
-		return nil, fmt.Errorf("sealing the manifest: %w", err)
+		return fmt.Errorf("sealing the manifest: %w", err)
 	}
 	start := time.Now()
-	if _, err := sealPayload(filepath.Join(payloadDir, manifestID), recipient, func() (io.ReadCloser, error) {
+	if _, err := sealPayload(path, recipient, func() (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(mjson)), nil
 	}, true); err != nil {
-		return nil, fmt.Errorf("sealing the manifest: %w", err)
+		return fmt.Errorf("sealing the manifest: %w", err)
 	}
-	payloadTime.Add(int64(time.Since(start)))
+	tm.Payloads += time.Since(start)
+	return nil
+}
 
-	start = time.Now()
-	sort.Slice(slots, func(i, k int) bool { return slots[i].Reader < slots[k].Reader })
-	pj, err := json.Marshal(portalJSON{Caseport: Format, Single: opt.SingleFile, Manifest: manifestID, Slots: slots})
-	if err != nil {
-		return nil, err
+// preloadIDs returns the payloads the unlock page needs first: the page
+// and its stylesheet.
+func preloadIDs(m manifest) []string {
+	var ids []string
+	for _, name := range []string{"index.html", "style.css"} {
+		if e, ok := m.Pages[name]; ok {
+			ids = append(ids, e.ID)
+		}
 	}
-	ids := []string{manifestID}
-	for _, j := range jobs {
-		ids = append(ids, j.id)
-	}
-	sort.Strings(ids) // the order of the inlined payloads says nothing
-	if opt.SingleFile {
-		err = writeShellFile(out, assets, tree.Lang, pj, payloadDir, ids)
-	} else {
-		err = writeShellFile(filepath.Join(out, "index.html"), assets, tree.Lang, pj, "", nil)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &Result{Recipient: recipient.String(), Payloads: len(ids), Omitted: m.Omitted,
-		Timings: Timings{Slots: time.Duration(slotTime.Load()), Payloads: time.Duration(payloadTime.Load()), Shell: time.Since(start)}}, nil
+	return ids
 }
 
 // readerRecipients checks readers and returns the age recipient of each
@@ -404,7 +491,14 @@ func readerRecipients(readers []Reader, workFactor int) ([]age.Recipient, error)
 			if err != nil {
 				return nil, fmt.Errorf("reader %q: %w", r.Name, err)
 			}
-			s.SetWorkFactor(workFactor)
+			wf := workFactor
+			if r.WorkFactor != 0 {
+				wf = r.WorkFactor
+			}
+			if wf < 1 || wf > MaxWorkFactor {
+				return nil, fmt.Errorf("reader %q: scrypt work factor %d is outside 1 to %d (browsers cannot open a slot above %d)", r.Name, wf, MaxWorkFactor, MaxWorkFactor)
+			}
+			s.SetWorkFactor(wf)
 			out = append(out, s)
 		case r.Recipient != "":
 			rc, err := ParseRecipient(r.Recipient)
@@ -496,53 +590,20 @@ func sealPayload(path string, r age.Recipient, open func() (io.ReadCloser, error
 	return n, f.Close()
 }
 
-// runAll runs tasks on at most workers goroutines and returns the first
-// error; after an error, tasks not yet started are skipped.
-func runAll(tasks []func() error, workers int) error {
-	var (
-		mu       sync.Mutex
-		next     int
-		firstErr error
-		wg       sync.WaitGroup
-	)
-	take := func() func() error {
-		mu.Lock()
-		defer mu.Unlock()
-		if firstErr != nil || next == len(tasks) {
-			return nil
-		}
-		t := tasks[next]
-		next++
-		return t
+// FormatSize gives a size in bytes for people, in the largest binary unit
+// it reaches, with one decimal unless whole: "50 MiB", "1.5 GiB",
+// "312 bytes". The build's messages and the manifest's reasons use it.
+func FormatSize(n int64) string {
+	unit := func(v float64, name string) string {
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0") + " " + name
 	}
-	for range min(workers, len(tasks)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for t := take(); t != nil; t = take() {
-				if err := t(); err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return firstErr
-}
-
-// formatSize gives a size in bytes for people: "50 MiB".
-func formatSize(n int64) string {
 	switch {
-	case n >= 1<<30 && n%(1<<30) == 0:
-		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<30:
+		return unit(float64(n)/(1<<30), "GiB")
 	case n >= 1<<20:
-		return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
+		return unit(float64(n)/(1<<20), "MiB")
 	case n >= 1<<10:
-		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
+		return unit(float64(n)/(1<<10), "KiB")
 	}
 	return fmt.Sprintf("%d bytes", n)
 }

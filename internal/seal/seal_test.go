@@ -19,6 +19,7 @@ import (
 	"filippo.io/age"
 	"github.com/caseport/caseport/internal/portal"
 	"github.com/caseport/caseport/internal/seal/sealtest"
+	"github.com/caseport/caseport/internal/unlockpage"
 	"github.com/caseport/caseport/themes"
 )
 
@@ -32,11 +33,11 @@ const testPassphrase = "maple-otter-lantern-violet-harbor-cactus-meadow"
 // unless under CI, where the bundle must be there.
 func requireBundle(t *testing.T) {
 	t.Helper()
-	if _, err := fs.Stat(themes.FS, scriptPath); err != nil {
+	if _, err := fs.Stat(themes.FS, unlockpage.ScriptPath); err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatalf("the browser bundle %s is missing: run \"make bundle\" before the tests", scriptPath)
+			t.Fatalf("the browser bundle %s is missing: run \"make bundle\" before the tests", unlockpage.ScriptPath)
 		}
-		t.Skipf("the browser bundle %s is missing: run \"make bundle\" to run this test", scriptPath)
+		t.Skipf("the browser bundle %s is missing: run \"make bundle\" to run this test", unlockpage.ScriptPath)
 	}
 }
 

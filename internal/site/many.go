@@ -4,10 +4,11 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/caseport/caseport/internal/casedir"
+	"github.com/caseport/caseport/internal/unlockpage"
+	"github.com/caseport/caseport/internal/workpool"
 )
 
 // Many is the outcome of one case of BuildMany.
@@ -33,18 +34,23 @@ func BuildMany(caseDirs []string, outDir string, workers int, opt Options) []Man
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	if opt.unlock == nil {
+		// One load of the unlock page per language for all the cases.
+		opt.unlock = &unlockpage.Cache{Files: opt.Files}
+	}
 	res := make([]Many, len(caseDirs))
 	cases := make([]*casedir.Case, len(caseDirs))
 	loads := make([]time.Duration, len(caseDirs))
-	pool(len(caseDirs), workers, func(i int) {
+	workpool.Run(len(caseDirs), workers, func(i int) error {
 		res[i].Dir = caseDirs[i]
 		start := time.Now()
 		c, err := casedir.Load(caseDirs[i])
 		if err != nil {
-			res[i].Err = err
-			return
+			res[i].Err = err // this case's outcome: the others go on
+			return nil
 		}
 		cases[i], res[i].ID, loads[i] = c, c.ID, time.Since(start)
+		return nil
 	})
 
 	first := map[string]int{}
@@ -60,10 +66,10 @@ func BuildMany(caseDirs []string, outDir string, workers int, opt Options) []Man
 		first[c.ID] = i
 	}
 
-	pool(len(cases), workers, func(i int) {
+	workpool.Run(len(cases), workers, func(i int) error {
 		c := cases[i]
 		if c == nil {
-			return
+			return nil
 		}
 		out := filepath.Join(outDir, c.ID)
 		if opt.SingleFile {
@@ -74,26 +80,7 @@ func BuildMany(caseDirs []string, outDir string, workers int, opt Options) []Man
 			r.Timings.Load = loads[i]
 		}
 		res[i].Result, res[i].Err = r, err
+		return nil
 	})
 	return res
-}
-
-// pool calls f(0) to f(n-1) on at most workers goroutines.
-func pool(n, workers int, f func(int)) {
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(workers, n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				f(i)
-			}
-		}()
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }

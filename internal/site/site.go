@@ -12,15 +12,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/caseport/caseport/internal/casedir"
+	"github.com/caseport/caseport/internal/inside"
 	"github.com/caseport/caseport/internal/keystore"
+	"github.com/caseport/caseport/internal/portal"
 	"github.com/caseport/caseport/internal/render"
-	"github.com/caseport/caseport/internal/scaffold"
 	"github.com/caseport/caseport/internal/seal"
+	"github.com/caseport/caseport/internal/source"
+	"github.com/caseport/caseport/internal/unlockpage"
 )
 
 // DefaultReader is the reader of a case without [[readers]].
@@ -44,8 +45,12 @@ type Options struct {
 	AllowWeak bool
 	// Store keeps generated passphrases; nil means keystore.DefaultStore().
 	Store *keystore.Store
-	// WorkFactor is seal.Options.WorkFactor; only tests lower it.
+	// WorkFactor is the scrypt work factor of the slots of given
+	// passphrases (Passphrases, Passphrase); 0 means seal.DefaultWorkFactor.
 	WorkFactor int
+	// GeneratedWorkFactor is the work factor of the slots of generated
+	// passphrases (the key store's); 0 means seal.GeneratedWorkFactor.
+	GeneratedWorkFactor int
 	// AllowPlaceholders builds a case that still holds what "caseport new"
 	// marked to replace; without it such a case is refused, since the doctor
 	// would read the placeholders.
@@ -53,6 +58,17 @@ type Options struct {
 	// ThemesDir is render.Options.ThemesDir: a folder of the coordinator's
 	// own themes, beside the built-in ones.
 	ThemesDir string
+	// Files are the layouts, themes and texts to render and seal with; the
+	// zero value means the ones built into caseport.
+	Files source.Files
+
+	// unlock keeps the unlock page of each language across the builds of
+	// BuildMany; nil loads it afresh.
+	unlock *unlockpage.Cache
+	// render and seal are render.Render and seal.Seal when nil; tests make
+	// a build fail mid-way with others.
+	render func(*casedir.Case, render.Options) (*portal.Tree, error)
+	seal   func(*portal.Tree, []seal.Reader, string, seal.Options) (*seal.Result, error)
 }
 
 // How a reader's key was chosen.
@@ -82,6 +98,12 @@ type Result struct {
 	Omitted []seal.Omitted
 	// StorePath is the key store file of the case, when used.
 	StorePath string
+	// ReplyRecipient is the key the portal's reply form seals to; "" when
+	// the case leaves the form out.
+	ReplyRecipient string
+	// CoordinatorKeyCreated is the file of the coordinator's key when this
+	// build made it: the coordinator must back it up.
+	CoordinatorKeyCreated string
 	// Timings says where the build's time went.
 	Timings Timings
 }
@@ -104,14 +126,6 @@ type Timings struct {
 
 // Total is the sum of the steps.
 func (t Timings) Total() time.Duration { return t.Load + t.Keys + t.Render + t.Seal + t.Write }
-
-// renderCase renders a loaded case into a portal tree. It is a variable so
-// that the renderer (internal/render) is wired in one place, and tests can
-// make a build fail mid-way.
-var renderCase = render.Render
-
-// sealTree seals a tree; a variable so tests can make sealing fail.
-var sealTree = seal.Seal
 
 // Build loads the case in caseDir, renders and seals it, and replaces out
 // with the new portal (a folder, or with opt.SingleFile an HTML file). out
@@ -145,14 +159,8 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	if err := checkOut(c.Dir, outAbs, opt.SingleFile); err != nil {
 		return nil, err
 	}
-	if !opt.AllowPlaceholders {
-		left, err := scaffold.Leftovers(c.Dir)
-		if err != nil {
-			return nil, err
-		}
-		if len(left) > 0 {
-			return nil, fmt.Errorf("%w\nReplace them, or build anyway with --allow-placeholders", &casedir.Problems{Dir: c.Dir, List: left})
-		}
+	if !opt.AllowPlaceholders && len(c.Placeholders) > 0 {
+		return nil, fmt.Errorf("%w\nReplace them, or build anyway with --allow-placeholders", &casedir.Problems{Dir: c.Dir, List: c.Placeholders})
 	}
 
 	var tm Timings
@@ -162,16 +170,34 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 		*d += now.Sub(step)
 		step = now
 	}
-	readers, res, store, pass, err := chooseKeys(c, opt)
+	keys, err := ChooseKeys(c, opt)
 	if err != nil {
 		return nil, err
 	}
-	res.Out = outAbs
+	res := &Result{Out: outAbs, Readers: keys.Chosen, StorePath: keys.StorePath}
+	if err := chooseReplyRecipient(c, opt, res); err != nil {
+		return nil, err
+	}
 	lap(&tm.Keys)
 
-	tree, err := renderCase(c, render.Options{ThemesDir: opt.ThemesDir})
+	renderCase, sealTree := opt.render, opt.seal
+	if renderCase == nil {
+		renderCase = render.Render
+	}
+	if sealTree == nil {
+		sealTree = seal.Seal
+	}
+	tree, err := renderCase(c, render.Options{ThemesDir: opt.ThemesDir, Files: opt.Files})
 	if err != nil {
 		return nil, fmt.Errorf("rendering case %s: %w", c.ID, err)
+	}
+	unlock := opt.unlock
+	if unlock == nil {
+		unlock = &unlockpage.Cache{Files: opt.Files}
+	}
+	page, err := unlock.Page(tree.Lang)
+	if err != nil {
+		return nil, err
 	}
 	lap(&tm.Render)
 
@@ -179,7 +205,7 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("writing the portal: %w", err)
 	}
-	sopt := seal.Options{SingleFile: opt.SingleFile, MaxInline: opt.MaxInline, WorkFactor: opt.WorkFactor}
+	sopt := seal.Options{SingleFile: opt.SingleFile, MaxInline: opt.MaxInline, WorkFactor: opt.WorkFactor, Unlock: page, ReplyRecipient: res.ReplyRecipient}
 	var tmp string
 	if opt.SingleFile {
 		tmp = filepath.Join(parent, "."+base+".tmp-"+random())
@@ -192,13 +218,13 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 			return nil, fmt.Errorf("writing the portal: %w", err)
 		}
 	}
-	sres, err := sealTree(tree, readers, tmp, sopt)
+	sres, err := sealTree(tree, keys.Readers, tmp, sopt)
 	if err == nil {
 		lap(&tm.Seal)
 		tm.Seal -= sres.Timings.Shell
 		tm.Write += sres.Timings.Shell
 		tm.Slots, tm.Payloads = sres.Timings.Slots, sres.Timings.Payloads
-		err = swap(tmp, outAbs, opt.SingleFile)
+		err = swap(tmp, outAbs, opt.SingleFile, os.Rename)
 	}
 	if err != nil {
 		os.RemoveAll(tmp)
@@ -206,125 +232,70 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	}
 	res.Omitted = sres.Omitted
 
-	if store != nil {
-		if err := store.Save(c.ID, pass); err != nil {
-			return res, fmt.Errorf("the portal is written, but the key store was not updated (%w): keep the passphrases shown now; the next build would make new ones", err)
-		}
+	if err := keys.Save(); err != nil {
+		return res, fmt.Errorf("the portal is written, but the key store was not updated (%w): keep the passphrases shown now; the next build would make new ones", err)
 	}
 	lap(&tm.Write)
 	res.Timings = tm
 	return res, nil
 }
 
-// chooseKeys gives each reader of c a key: a recipient, a passphrase the
-// user gave, or one from the key store (kept or new). It returns the
-// store and its new content when the store is to be saved.
-func chooseKeys(c *casedir.Case, opt Options) ([]seal.Reader, *Result, *keystore.Store, map[string]string, error) {
-	list := c.Readers
-	if len(list) == 0 {
-		list = []casedir.Reader{{Name: DefaultReader}}
+// StoredWorkFactor is the scrypt work factor for the slot of a passphrase
+// from the key store: seal.GeneratedWorkFactor for a generated one, which
+// needs no slow scrypt (docs/sealing.md), and 0 (the given passphrases'
+// factor) for one edited by hand in the store into something else.
+func StoredWorkFactor(passphrase string) int {
+	if keystore.IsGenerated(passphrase) {
+		return seal.GeneratedWorkFactor
 	}
-	known := map[string]bool{}
-	var withPass []string
-	for _, r := range list {
-		known[r.Name] = true
-		if r.Recipient == "" {
-			withPass = append(withPass, r.Name)
-		}
-	}
-	var unknown []string
-	for n := range opt.Passphrases {
-		if !known[n] {
-			unknown = append(unknown, n)
-		}
-	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		names := make([]string, 0, len(list))
-		for _, r := range list {
-			names = append(names, r.Name)
-		}
-		return nil, nil, nil, nil, fmt.Errorf("the passphrase file names readers the case does not have: %s (the case's readers: %s)",
-			strings.Join(unknown, ", "), strings.Join(names, ", "))
-	}
-	given := map[string]string{}
-	for n, p := range opt.Passphrases {
-		given[n] = p
-	}
-	if opt.Passphrase != "" {
-		if len(withPass) != 1 {
-			return nil, nil, nil, nil, fmt.Errorf("CASEPORT_PASSPHRASE is for a case with one reader; case %s has %d readers with passphrases: use --passphrase-file", c.ID, len(withPass))
-		}
-		given[withPass[0]] = opt.Passphrase
-	}
-	if !opt.AllowWeak {
-		for _, n := range withPass {
-			if p, ok := given[n]; ok {
-				if err := keystore.Strength(p); err != nil {
-					return nil, nil, nil, nil, fmt.Errorf("reader %q: %w (or build with --allow-weak-passphrase)", n, err)
-				}
-			}
-		}
-	}
+	return 0
+}
 
-	var fromStore []string
-	for _, n := range withPass {
-		if _, ok := given[n]; !ok {
-			fromStore = append(fromStore, n)
-		}
-	}
-	res := &Result{}
-	var store *keystore.Store
-	var stored map[string]string
-	created := map[string]bool{}
-	if len(fromStore) > 0 {
-		store = opt.Store
-		if store == nil {
-			var err error
-			if store, err = keystore.DefaultStore(); err != nil {
-				return nil, nil, nil, nil, err
-			}
-		}
-		if inside(c.Dir, store.Dir) {
-			return nil, nil, nil, nil, fmt.Errorf("the key store %s is inside the case folder %s: passphrases must never be kept with the case", store.Dir, c.Dir)
-		}
-		var news []string
-		var err error
-		if stored, news, err = store.Passphrases(c.ID, fromStore); err != nil {
-			return nil, nil, nil, nil, err
-		}
-		for _, n := range news {
-			created[n] = true
-		}
-		res.StorePath = store.Path(c.ID)
-	}
+// chooseReplyRecipient sets res.ReplyRecipient and, when the key was made
+// now, res.CoordinatorKeyCreated.
+func chooseReplyRecipient(c *casedir.Case, opt Options, res *Result) error {
+	var err error
+	res.ReplyRecipient, res.CoordinatorKeyCreated, err = ReplyRecipient(c, opt.Store)
+	return err
+}
 
-	var readers []seal.Reader
-	for _, r := range list {
-		switch {
-		case r.Recipient != "":
-			readers = append(readers, seal.Reader{Name: r.Name, Recipient: r.Recipient})
-			res.Readers = append(res.Readers, Reader{Name: r.Name, Key: KeyRecipient})
-		case given[r.Name] != "":
-			readers = append(readers, seal.Reader{Name: r.Name, Passphrase: given[r.Name]})
-			res.Readers = append(res.Readers, Reader{Name: r.Name, Key: KeyGiven})
-		default:
-			p := stored[r.Name]
-			readers = append(readers, seal.Reader{Name: r.Name, Passphrase: p})
-			if created[r.Name] {
-				res.Readers = append(res.Readers, Reader{Name: r.Name, Key: KeyGenerated, Passphrase: p})
-			} else {
-				res.Readers = append(res.Readers, Reader{Name: r.Name, Key: KeyStored})
-			}
-		}
+// ReplyRecipient returns the key the portal of c seals the doctor's reply
+// to: the case's [reply] recipient, or the coordinator's key in store (nil
+// means the default key store), made on first need (created is then its
+// file); "" when the case leaves the reply form out.
+func ReplyRecipient(c *casedir.Case, store *keystore.Store) (recipient, created string, err error) {
+	switch {
+	case !c.Reply.Enabled:
+		return "", "", nil
+	case c.Reply.Recipient != "":
+		return c.Reply.Recipient, "", nil
 	}
-	return readers, res, store, stored, nil
+	if store, err = openStore(c, store); err != nil {
+		return "", "", err
+	}
+	id, made, err := store.EnsureCoordinator()
+	if err != nil {
+		return "", "", err
+	}
+	if made {
+		created = store.CoordinatorPath()
+	}
+	return id.Recipient().String(), created, nil
 }
 
 // checkOut refuses an output that would replace something other than a
 // portal, or that lies in the case folder.
 func checkOut(caseDir, out string, single bool) error {
-	if inside(caseDir, out) || inside(out, caseDir) {
+	// Resolved: -o through a link into the case folder must not write there.
+	outIn, err := inside.Is(caseDir, out)
+	if err != nil {
+		return fmt.Errorf("checking the portal %s: %w", out, err)
+	}
+	caseIn, err := inside.Is(out, caseDir)
+	if err != nil {
+		return fmt.Errorf("checking the portal %s: %w", out, err)
+	}
+	if outIn || caseIn {
 		return fmt.Errorf("the portal %s must be outside the case folder %s", out, caseDir)
 	}
 	fi, err := os.Stat(out)
@@ -376,32 +347,29 @@ func isPortalShell(p string) bool {
 	return bytes.Contains(head[:n], []byte(`id="caseport-sealed"`))
 }
 
-// swap puts the sealed portal at tmp in place of out.
-func swap(tmp, out string, single bool) error {
+// swap puts the sealed portal at tmp in place of out, with rename
+// (os.Rename; tests make it fail). A folder is moved aside first and moved
+// back if the new one cannot take its place, so out is never missing a
+// portal that was there.
+func swap(tmp, out string, single bool, rename func(from, to string) error) error {
 	if single {
-		return os.Rename(tmp, out)
+		return rename(tmp, out)
 	}
 	if _, err := os.Stat(out); errors.Is(err, os.ErrNotExist) {
-		return os.Rename(tmp, out)
+		return rename(tmp, out)
 	}
 	old := filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".old-"+random())
-	if err := os.Rename(out, old); err != nil {
+	if err := rename(out, old); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, out); err != nil {
-		if rerr := os.Rename(old, out); rerr != nil {
+	if err := rename(tmp, out); err != nil {
+		if rerr := rename(old, out); rerr != nil {
 			return fmt.Errorf("%w; the previous portal is at %s", err, old)
 		}
 		return err
 	}
 	os.RemoveAll(old) // the new portal is in place: a leftover is no failure
 	return nil
-}
-
-// inside reports whether path p is dir or inside it.
-func inside(dir, p string) bool {
-	rel, err := filepath.Rel(dir, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 func random() string {

@@ -1,10 +1,17 @@
-package seal
+// Package unlockpage writes the unlock page of a sealed portal: the one
+// file a reader opens first, with the portal JSON (the key slots), the
+// browser code that decrypts the rest, its style and UI strings, under a
+// Content-Security-Policy that lets nothing but that page's own script and
+// style run. A Page is made from a source.Files (the embedded files, or a
+// caseport source tree) for one language and handed to seal.Seal; nothing
+// is cached here beyond what a caller keeps, so a changed source tree is
+// read again by whoever loads a new Page.
+package unlockpage
 
 import (
 	"bufio"
 	"bytes"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -15,20 +22,21 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 
 	"github.com/BurntSushi/toml"
-	"github.com/caseport/caseport/content"
-	"github.com/caseport/caseport/themes"
+	"github.com/caseport/caseport/internal/casedir"
+	"github.com/caseport/caseport/internal/portal"
+	"github.com/caseport/caseport/internal/source"
 )
 
-// Paths of the unlock page's parts in themes.FS and content.FS.
+// Paths of the unlock page's parts in a themes tree (ShellPath, ScriptPath,
+// StylePath) and a content tree (stringsPath).
 const (
-	shellPath   = "default/unlock/shell.html"
-	scriptPath  = "default/unlock/dist/unlock.js"
-	stylePath   = "default/unlock/unlock.css"
+	ShellPath   = "default/unlock/shell.html"
+	ScriptPath  = "default/unlock/dist/unlock.js"
+	StylePath   = "default/unlock/unlock.css"
 	stringsPath = "i18n/%s/unlock.toml"
 )
 
@@ -46,8 +54,8 @@ type ShellData struct {
 
 // InlinePayload is one payload inlined in a single-file portal.
 //
-// Seal never fills Base64 with a payload: html/template would escape "+" in
-// it, and a payload can be large. It executes the template with marker
+// Write never fills Base64 with a payload: html/template would escape "+"
+// in it, and a payload can be large. It executes the template with marker
 // values instead and streams each payload's base64 into the file between
 // them.
 type InlinePayload struct {
@@ -55,38 +63,26 @@ type InlinePayload struct {
 	Base64 string
 }
 
-// assets are the parts of the unlock page, loaded once per language.
-type assets struct {
+// Page is the unlock page of one language, its parts read and parsed.
+type Page struct {
+	lang    string
 	shell   *template.Template
 	script  string
 	style   string
 	strings []byte // a JSON object
 }
 
-var langRe = regexp.MustCompile(`^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$`)
+// Lang is the page's language, as written in its lang attribute.
+func (p *Page) Lang() string { return p.lang }
 
-// loadAssets reads the unlock page's template, script, style and the UI
-// strings for lang from the embedded files.
-func loadAssets(lang string) (*assets, error) {
-	if a, ok := assetCache.Load(lang); ok {
-		return a.(*assets), nil
+// Load reads the unlock page's template, script, style and the UI strings
+// for lang ("" means English) from files.
+func Load(files source.Files, lang string) (*Page, error) {
+	files = files.OrEmbedded()
+	if lang == "" {
+		lang = "en"
 	}
-	a, err := readAssets(lang)
-	if err != nil {
-		return nil, err
-	}
-	assetCache.Store(lang, a)
-	return a, nil
-}
-
-// assetCache holds the assets by language: they come from the embedded
-// file systems, which never change, and parsing them again for every
-// portal was a tenth of the build of a small case.
-var assetCache sync.Map
-
-// readAssets is loadAssets without the cache.
-func readAssets(lang string) (*assets, error) {
-	script, err := fs.ReadFile(themes.FS, scriptPath)
+	script, err := fs.ReadFile(files.Themes, ScriptPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, errors.New("this caseport was built without the browser code of the sealed portal (themes/default/unlock/dist/unlock.js): run \"make bundle\" (after \"npm ci\"), then build caseport again")
 	}
@@ -95,37 +91,70 @@ func readAssets(lang string) (*assets, error) {
 	}
 	// The bundle is inlined in a <script> element: it must not close it.
 	if bytes.Contains(bytes.ToLower(script), []byte("</script")) {
-		return nil, fmt.Errorf("the browser bundle %s contains \"</script\" and cannot be inlined: rebuild it with \"make bundle\"", scriptPath)
+		return nil, fmt.Errorf("the browser bundle %s contains \"</script\" and cannot be inlined: rebuild it with \"make bundle\"", ScriptPath)
 	}
-	style, err := fs.ReadFile(themes.FS, stylePath)
+	style, err := fs.ReadFile(files.Themes, StylePath)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("the unlock page's style: %w", err)
 	}
 	if bytes.Contains(bytes.ToLower(style), []byte("</style")) {
-		return nil, fmt.Errorf("%s contains \"</style\" and cannot be inlined", stylePath)
+		return nil, fmt.Errorf("%s contains \"</style\" and cannot be inlined", StylePath)
 	}
-	src, err := fs.ReadFile(themes.FS, shellPath)
+	src, err := fs.ReadFile(files.Themes, ShellPath)
 	if err != nil {
 		return nil, fmt.Errorf("the unlock page's template: %w", err)
 	}
 	shell, err := template.New("shell.html").Parse(string(src))
 	if err != nil {
-		return nil, fmt.Errorf("the unlock page's template %s: %w", shellPath, err)
+		return nil, fmt.Errorf("the unlock page's template %s: %w", ShellPath, err)
 	}
-	strs, err := unlockStrings(lang)
+	strs, err := unlockStrings(files.Content, lang)
 	if err != nil {
 		return nil, err
 	}
-	return &assets{shell: shell, script: string(script), style: string(style), strings: strs}, nil
+	return &Page{lang: lang, shell: shell, script: string(script), style: string(style), strings: strs}, nil
+}
+
+// Embedded is Load of the files built into caseport.
+func Embedded(lang string) (*Page, error) { return Load(source.Files{}, lang) }
+
+// Cache keeps the Page of each language loaded from one Files, for a
+// caller that seals many portals from files that do not change (a build of
+// many cases): parsing the parts again for every portal was a tenth of the
+// build of a small case. A Cache is the caller's: a new source tree wants
+// a new Cache. The zero value loads the embedded files.
+type Cache struct {
+	Files source.Files
+
+	mu    sync.Mutex
+	pages map[string]*Page
+}
+
+// Page returns the page of lang, loading it the first time.
+func (c *Cache) Page(lang string) (*Page, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.pages[lang]; ok {
+		return p, nil
+	}
+	p, err := Load(c.Files, lang)
+	if err != nil {
+		return nil, err
+	}
+	if c.pages == nil {
+		c.pages = map[string]*Page{}
+	}
+	c.pages[lang] = p
+	return p, nil
 }
 
 // unlockStrings returns the JSON object of the unlock page's UI strings in
 // lang: content/i18n/LANG/unlock.toml, then the base language's, with
 // English for any key missing.
-func unlockStrings(lang string) ([]byte, error) {
+func unlockStrings(texts fs.FS, lang string) ([]byte, error) {
 	merged := map[string]string{}
 	langs := []string{"en"}
-	if langRe.MatchString(lang) {
+	if casedir.ValidLanguage(lang) {
 		if base, _, ok := strings.Cut(lang, "-"); ok {
 			langs = append(langs, strings.ToLower(base))
 		}
@@ -133,7 +162,7 @@ func unlockStrings(lang string) ([]byte, error) {
 	}
 	for _, l := range langs {
 		path := fmt.Sprintf(stringsPath, l)
-		data, err := fs.ReadFile(content.FS, path)
+		data, err := fs.ReadFile(texts, path)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -163,14 +192,10 @@ func unlockStrings(lang string) ([]byte, error) {
 // style attributes stay blocked. typage needs no WebAssembly, so no
 // 'wasm-unsafe-eval'.
 func csp(script, style string, single bool) string {
-	hash := func(s string) string {
-		h := sha256.Sum256([]byte(s))
-		return "'sha256-" + base64.StdEncoding.EncodeToString(h[:]) + "'"
-	}
 	p := []string{
 		"default-src 'none'",
-		"script-src " + hash(script),
-		"style-src " + hash(style),
+		"script-src " + portal.CSPHash([]byte(script)),
+		"style-src " + portal.CSPHash([]byte(style)),
 		// Decrypted images, fonts and media of the page are Blob URLs;
 		// the renderer may inline small images as data: URLs.
 		"img-src blob: data:",
@@ -188,15 +213,13 @@ func csp(script, style string, single bool) string {
 	return strings.Join(p, "; ")
 }
 
-// writeShellFile writes the unlock page to path, a new file. In single-file
-// mode, ids names the payloads in payloadDir to inline.
-func writeShellFile(path string, a *assets, lang string, portalJSON []byte, payloadDir string, ids []string) (err error) {
-	if lang == "" {
-		lang = "en"
-	}
+// Write writes the unlock page to path, a new file, with portalJSON (the
+// portal JSON, "<" escaped). In single-file mode, ids names the payloads
+// in payloadDir to inline; in folder mode ids is nil.
+func (a *Page) Write(path string, portalJSON []byte, payloadDir string, ids []string) (err error) {
 	single := ids != nil
 	data := ShellData{
-		Lang:    lang,
+		Lang:    a.lang,
 		CSP:     csp(a.script, a.style, single),
 		Style:   template.CSS(a.style),
 		Portal:  template.JS(portalJSON), // json.Marshal escapes "<" as \u003c
@@ -236,7 +259,7 @@ func writeShellFile(path string, a *assets, lang string, portalJSON []byte, payl
 	for i, m := range []string{"a1", "b1", "a2", "b2"} {
 		at[i] = bytes.Index(out, []byte(mark+m))
 		if at[i] < 0 || bytes.Count(out, []byte(mark+m)) != 1 || (i > 0 && at[i] < at[i-1]) {
-			return fmt.Errorf("the unlock page template %s must write each payload's ID and Base64 once, in that order", shellPath)
+			return fmt.Errorf("the unlock page template %s must write each payload's ID and Base64 once, in that order", ShellPath)
 		}
 	}
 	ml := len(mark) + 2
