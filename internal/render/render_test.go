@@ -794,3 +794,54 @@ func TestMarkerChartLogScaleNadirTreatments(t *testing.T) {
 		placed = append(placed, bx)
 	}
 }
+
+// TestTimelineNoise: one report's results of a day are one entry, and a
+// document holding that day's labs is not a second entry.
+func TestTimelineNoise(t *testing.T) {
+	report := &casedir.Attachment{Path: "pathology/biomarkers.pdf"}
+	labs := &casedir.Attachment{Path: "labs/2026-10-28.pdf"}
+	c := &casedir.Case{
+		PreparedOn: d(2026, 11, 20),
+		Diagnosis:  casedir.Diagnosis{Name: "Dx", Date: d(2026, 8, 14)},
+		Plan:       casedir.Plan{Summary: "Surgery", Date: d(2026, 10, 30)},
+		Biomarkers: []casedir.Biomarker{
+			{Name: "HER2", Result: "IHC 1+", Status: "resulted", Date: d(2026, 8, 20), Document: report},
+			{Name: "PD-L1", Result: "CPS 3", Status: "resulted", Date: d(2026, 8, 20), Document: report},
+			{Name: "MSI", Result: "MSS", Status: "resulted", Date: d(2026, 9, 2)},
+		},
+		Labs: []casedir.Lab{
+			{Date: d(2026, 10, 28), Name: "Hb", Document: labs},
+			{Date: d(2026, 10, 28), Name: "ALT", Document: labs},
+		},
+		Documents: []casedir.Document{
+			{Date: d(2026, 10, 28), Title: "Lab report", File: labs},
+			{Date: d(2026, 10, 29), Title: "Letter", File: &casedir.Attachment{Path: "docs/letter.pdf"}},
+		},
+	}
+	got, err := Timeline(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, e := range got {
+		titles = append(titles, e.Date.String()+" "+e.Kind+" "+e.Title)
+	}
+	want := []string{
+		"2026-08-14 diagnosis Dx",
+		"2026-08-20 biomarker HER2, PD-L1",
+		"2026-09-02 biomarker MSI: MSS",
+		"2026-10-28 lab Hb, ALT",
+		"2026-10-29 document Letter",
+		"2026-10-30 plan Surgery",
+	}
+	if strings.Join(titles, "\n") != strings.Join(want, "\n") {
+		t.Errorf("timeline:\n%s\nwant:\n%s", strings.Join(titles, "\n"), strings.Join(want, "\n"))
+	}
+	svg := string(timelineSVG(c, en(t), got))
+	if n := strings.Count(svg, `<a class="tl-link"`); n != len(want) {
+		t.Errorf("%d linked dots, want one per entry (%d)", n, len(want))
+	}
+	if !strings.Contains(svg, "<title>20\u00a0Aug\u00a02026 · Biomarker: HER2, PD-L1</title>") || !strings.Contains(svg, `class="tl-hit"`) {
+		t.Error("a dot lacks its <title> or its tap target")
+	}
+}
