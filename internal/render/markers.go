@@ -228,9 +228,11 @@ func markerSVG(m *markerChart, pts []markerPoint, treatments []casedir.Treatment
 	}
 	fmt.Fprintf(&b, `<svg class="marker-chart" viewBox="0 0 %.0f %.0f" width="%.0f" height="%.0f" role="img" aria-labelledby="%s-title">`, mkW, mkH, mkW, mkH, m.ID)
 	fmt.Fprintf(&b, `<title id="%s-title">%s</title>`, m.ID, esc(title))
+	head := markerHead(pl, sc, m.Unit, s) // the unit first: it must not give way
 	markerTreatments(&b, pl, sc, treatments, pts, s)
 	markerBand(&b, sc, r, hasRange)
-	markerAxes(&b, pl, sc, r, hasRange, m.Unit, s)
+	b.WriteString(head)
+	markerAxes(&b, pl, sc, r, hasRange, s)
 	markerTrend(&b, pl, sc, pts, s)
 	markerDates(&b, pl, sc, pts, s)
 	b.WriteString(`</svg>`)
@@ -286,20 +288,27 @@ func markerBand(b *strings.Builder, sc markerScale, r Range, hasRange bool) {
 	fmt.Fprintf(b, `<rect class="mk-range" x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#dff0e0"/>`, mkLeft, sc.y(top), mkRight-mkLeft, math.Max(sc.y(bottom)-sc.y(top), 0.5))
 }
 
-// markerAxes draws the axes, the y ticks that fit, the unit, and says when
-// the scale is logarithmic.
-func markerAxes(b *strings.Builder, pl *placer, sc markerScale, r Range, hasRange bool, unit string, s *uiStrings) {
-	fmt.Fprintf(b, `<line class="mk-axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#555" stroke-width="1"/>`, mkLeft, mkBottom, mkRight, mkBottom)
-	fmt.Fprintf(b, `<line class="mk-axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#555" stroke-width="1"/>`, mkLeft, mkTop, mkLeft, mkBottom)
+// markerHead places the unit above the y axis, saying when the scale is
+// logarithmic, and returns its text element.
+func markerHead(pl *placer, sc markerScale, unit string, s *uiStrings) string {
 	head := unit
 	if sc.log {
 		head = joinNonEmpty(", ", unit, s.T("labs.log_scale"))
 	}
-	if head != "" {
-		if c, ok := pl.place(head, mkFont, labelAt{x: 2, y: mkTop - 10, anchor: "start"}); ok {
-			fmt.Fprintf(b, `<text class="mk-unit" x="%.1f" y="%.1f" font-size="%.0f" fill="#333">%s</text>`, c.x, c.y, mkFont, esc(head))
-		}
+	if head == "" {
+		return ""
 	}
+	c, ok := pl.place(head, mkFont, labelAt{x: 2, y: mkTop - 10, anchor: "start"})
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf(`<text class="mk-unit" x="%.1f" y="%.1f" font-size="%.0f" fill="#333">%s</text>`, c.x, c.y, mkFont, esc(head))
+}
+
+// markerAxes draws the axes and the y ticks that fit.
+func markerAxes(b *strings.Builder, pl *placer, sc markerScale, r Range, hasRange bool, s *uiStrings) {
+	fmt.Fprintf(b, `<line class="mk-axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#555" stroke-width="1"/>`, mkLeft, mkBottom, mkRight, mkBottom)
+	fmt.Fprintf(b, `<line class="mk-axis" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#555" stroke-width="1"/>`, mkLeft, mkTop, mkLeft, mkBottom)
 	for _, v := range sc.ticks(r, hasRange) {
 		y := sc.y(v)
 		label := s.Number(roundTo(v))

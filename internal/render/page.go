@@ -149,7 +149,7 @@ func (p *page) build() {
 	p.Questions = p.questions()
 
 	g := &p.Glance
-	g.Biomarkers = c.Biomarkers
+	g.Biomarkers = glanceOrder(c.Biomarkers)
 	if len(g.Biomarkers) > glanceBiomarkers {
 		g.Biomarkers = g.Biomarkers[:glanceBiomarkers]
 		g.MoreBiomarkers = len(c.Biomarkers) - glanceBiomarkers
@@ -169,6 +169,24 @@ func (p *page) build() {
 // glanceBiomarkers is how many biomarkers the first card lists; the rest
 // are counted ("+2 more") and linked, never silently cut.
 const glanceBiomarkers = 6
+
+// glanceOrder puts first the biomarkers a decision turns on: a
+// (likely) pathogenic variant, then the other results, then those pending
+// or not done; each group keeps the case's order.
+func glanceOrder(bs []casedir.Biomarker) []casedir.Biomarker {
+	rank := func(b casedir.Biomarker) int {
+		switch {
+		case b.Resulted() && (b.Significance == "pathogenic" || b.Significance == "likely-pathogenic"):
+			return 0
+		case b.Resulted():
+			return 1
+		}
+		return 2
+	}
+	out := append([]casedir.Biomarker(nil), bs...)
+	sort.SliceStable(out, func(i, j int) bool { return rank(out[i]) < rank(out[j]) })
+	return out
+}
 
 // latestOutOfRange keeps, of each test's results (rows sorted by test then
 // date), the latest one when it is flagged: what a reviewer must know

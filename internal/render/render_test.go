@@ -712,3 +712,165 @@ func TestExtra(t *testing.T) {
 		t.Errorf("the CSP\n got %s\nwant %s", policy, want)
 	}
 }
+
+func TestGlanceBiomarkerOrder(t *testing.T) {
+	bs := []casedir.Biomarker{
+		{Name: "PD-L1", Status: "pending"},
+		{Name: "MSI", Status: "resulted"},
+		{Name: "KRAS", Status: "resulted", Significance: "pathogenic"},
+	}
+	var names []string
+	for _, b := range glanceOrder(bs) {
+		names = append(names, b.Name)
+	}
+	if got := strings.Join(names, " "); got != "KRAS MSI PD-L1" {
+		t.Errorf("glance biomarkers in order %q, want a pathogenic variant, then results, then pending", got)
+	}
+}
+
+func TestLatestOutOfRange(t *testing.T) {
+	num := func(f float64) casedir.LabValue { return casedir.LabValue{Number: f, IsNumber: true} }
+	labs := []casedir.Lab{
+		{Date: d(2026, 9, 1), Name: "Creatinine", Value: num(150), Range: "60-110"},
+		{Date: d(2026, 10, 1), Name: "Creatinine", Value: num(90), Range: "60-110"},
+		{Date: d(2026, 9, 1), Name: "ALT", Value: num(20), Range: "0-40"},
+		{Date: d(2026, 10, 1), Name: "ALT", Value: num(95), Range: "0-40"},
+		{Date: d(2026, 10, 1), Name: "CEA", Value: num(40), Range: "0-5", Marker: true},
+	}
+	got := latestOutOfRange(labRows(labs, en(t)))
+	if len(got) != 1 || got[0].Name != "ALT" || got[0].Flag != "high" {
+		t.Errorf("out of range at a glance: %+v, want the latest ALT only (creatinine is back in range; markers are charted)", got)
+	}
+}
+
+func TestDaysAndRelativeLabels(t *testing.T) {
+	s := en(t)
+	from := d(2026, 12, 1)
+	for _, tc := range []struct {
+		kind string
+		to   casedir.Date
+		want string
+	}{
+		{"due", d(2026, 12, 13), "12 days left"},
+		{"due", d(2026, 12, 2), "1 day left"},
+		{"due", d(2026, 12, 1), "due today"},
+		{"due", d(2026, 11, 28), "3 days overdue"},
+		{"when", d(2026, 12, 6), "in 5 days"},
+		{"when", d(2026, 11, 21), "10 days ago"},
+		{"when", d(2027, 3, 1), "in 90 days"}, // across a year end
+	} {
+		if got := s.relative(tc.kind, DaysBetween(from, tc.to)); got != tc.want {
+			t.Errorf("%s to %s: %q, want %q", tc.kind, tc.to, got, tc.want)
+		}
+	}
+	ru, err := loadStrings("ru")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, want := range map[int]string{1: "остался 1 день", 3: "осталось 3 дня", 5: "осталось 5 дней", 21: "остался 21 день", -2: "просрочено на 2 дня", -11: "просрочено на 11 дней"} {
+		if got := ru.relative("due", n); got != want {
+			t.Errorf("ru due %d: %q, want %q", n, got, want)
+		}
+	}
+	p := &page{S: s, Today: from}
+	html := string(p.relativeHTML("due", d(2026, 12, 13)))
+	for _, want := range []string{`<time class="rel" datetime="2026-12-13" data-rel="due" data-from="2026-12-01">`, "12 days left, counted on 1\u00a0Dec\u00a02026"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("day count %s lacks %q", html, want)
+		}
+	}
+}
+
+func TestMarkerChartLogScaleNadirTreatments(t *testing.T) {
+	num := func(f float64) casedir.LabValue { return casedir.LabValue{Number: f, IsNumber: true} }
+	var labs []casedir.Lab
+	for i, v := range []float64{3000, 800, 120, 30, 45, 160} {
+		labs = append(labs, casedir.Lab{Date: d(2026, 1+i, 10), Name: "CA 19-9", Value: num(v), Unit: "U/mL", Range: "<37", Marker: true})
+	}
+	treatments := []casedir.Treatment{{Name: "FOLFIRINOX", Start: d(2026, 1, 15), End: d(2026, 4, 20)}}
+	charts := markerCharts(labs, treatments, en(t))
+	if len(charts) != 1 {
+		t.Fatalf("charts: %+v", charts)
+	}
+	m := charts[0]
+	svg := string(m.SVG)
+	for _, want := range []string{"log scale", `class="mk-treatment"`, "FOLFIRINOX: during treatment", `class="mk-nadir"`, "nadir 30"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("chart lacks %q", want)
+		}
+	}
+	if want := "Nadir 30 U/mL on 10\u00a0Apr\u00a02026; latest 160 U/mL, +433% from the nadir."; m.Nadir != want {
+		t.Errorf("nadir note %q, want %q", m.Nadir, want)
+	}
+	// On a log scale 30 stands well above the axis, beside 3000.
+	cy := regexp.MustCompile(`class="mk-point mk-out" cx="[0-9.]+" cy="([0-9.]+)"`).FindAllStringSubmatch(svg, -1)
+	if len(cy) < 4 || atof(t, cy[3][1]) > mkBottom-15 {
+		t.Errorf("30 squeezed onto the axis (a linear scale): %v", cy)
+	}
+	// Every label placed lies apart from every other, by the estimate.
+	boxes := regexp.MustCompile(`<text class="[^"]*" x="([0-9.]+)" y="([0-9.]+)" font-size="([0-9.]+)" text-anchor="(\w+)"[^>]*>([^<]*)</text>`).FindAllStringSubmatch(svg, -1)
+	if len(boxes) < 6 {
+		t.Fatalf("only %d labels", len(boxes))
+	}
+	var placed []box
+	for _, b := range boxes {
+		bx := textBox(stdhtml.UnescapeString(b[5]), atof(t, b[1]), atof(t, b[2]), atof(t, b[3]), b[4])
+		for _, o := range placed {
+			if bx.overlaps(o) {
+				t.Errorf("label %q overlaps another", b[5])
+			}
+		}
+		placed = append(placed, bx)
+	}
+}
+
+// TestTimelineNoise: one report's results of a day are one entry, and a
+// document holding that day's labs is not a second entry.
+func TestTimelineNoise(t *testing.T) {
+	report := &casedir.Attachment{Path: "pathology/biomarkers.pdf"}
+	labs := &casedir.Attachment{Path: "labs/2026-10-28.pdf"}
+	c := &casedir.Case{
+		PreparedOn: d(2026, 11, 20),
+		Diagnosis:  casedir.Diagnosis{Name: "Dx", Date: d(2026, 8, 14)},
+		Plan:       casedir.Plan{Summary: "Surgery", Date: d(2026, 10, 30)},
+		Biomarkers: []casedir.Biomarker{
+			{Name: "HER2", Result: "IHC 1+", Status: "resulted", Date: d(2026, 8, 20), Document: report},
+			{Name: "PD-L1", Result: "CPS 3", Status: "resulted", Date: d(2026, 8, 20), Document: report},
+			{Name: "MSI", Result: "MSS", Status: "resulted", Date: d(2026, 9, 2)},
+		},
+		Labs: []casedir.Lab{
+			{Date: d(2026, 10, 28), Name: "Hb", Document: labs},
+			{Date: d(2026, 10, 28), Name: "ALT", Document: labs},
+		},
+		Documents: []casedir.Document{
+			{Date: d(2026, 10, 28), Title: "Lab report", File: labs},
+			{Date: d(2026, 10, 29), Title: "Letter", File: &casedir.Attachment{Path: "docs/letter.pdf"}},
+		},
+	}
+	got, err := Timeline(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, e := range got {
+		titles = append(titles, e.Date.String()+" "+e.Kind+" "+e.Title)
+	}
+	want := []string{
+		"2026-08-14 diagnosis Dx",
+		"2026-08-20 biomarker HER2, PD-L1",
+		"2026-09-02 biomarker MSI: MSS",
+		"2026-10-28 lab Hb, ALT",
+		"2026-10-29 document Letter",
+		"2026-10-30 plan Surgery",
+	}
+	if strings.Join(titles, "\n") != strings.Join(want, "\n") {
+		t.Errorf("timeline:\n%s\nwant:\n%s", strings.Join(titles, "\n"), strings.Join(want, "\n"))
+	}
+	svg := string(timelineSVG(c, en(t), got))
+	if n := strings.Count(svg, `<a class="tl-link"`); n != len(want) {
+		t.Errorf("%d linked dots, want one per entry (%d)", n, len(want))
+	}
+	if !strings.Contains(svg, "<title>20\u00a0Aug\u00a02026 · Biomarker: HER2, PD-L1</title>") || !strings.Contains(svg, `class="tl-hit"`) {
+		t.Error("a dot lacks its <title> or its tap target")
+	}
+}

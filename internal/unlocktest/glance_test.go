@@ -116,7 +116,9 @@ func TestFirstScreenAndCharts(t *testing.T) {
 				if vp.positions && (m.Allergies > 1.5*h || m.Cond > 1.5*h) {
 					t.Errorf("%s: allergies at %.0f px and conditions at %.0f px, not within 1.5 screens (%.0f)", vp.name, m.Allergies, m.Cond, 1.5*h)
 				}
-				if m.Texts == 0 {
+				if vp.w >= 768 && m.Texts == 0 {
+					// (on a phone the timeline is its list; a case without
+					// tumour markers then has no chart)
 					t.Errorf("%s: no chart text measured", vp.name)
 				}
 				for _, o := range m.Overlaps {
