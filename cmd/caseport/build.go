@@ -19,7 +19,7 @@ import (
 func init() {
 	register(&command{
 		name:    "build",
-		usage:   "DIR... -o OUT [--single-file] [--max-inline SIZE] [--passphrase-file F] [--allow-weak-passphrase] [--allow-placeholders] [-j N] [--timings]",
+		usage:   "DIR... -o OUT [--single-file] [--max-inline SIZE] [--passphrase-file F] [--allow-weak-passphrase] [--work-factor N] [--allow-placeholders] [-j N] [--timings]",
 		summary: "build the sealed portal of a case: a folder, or one HTML file",
 		about: "Loads and checks the case folder DIR, renders its portal and seals every byte of it with age into OUT: a folder to put on " +
 			"any static https host, or with --single-file one HTML file. Each reader gets a key slot: a generated passphrase, printed once " +
@@ -31,6 +31,9 @@ func init() {
 	})
 }
 
+// minWorkFactor is the lowest --work-factor build accepts.
+const minWorkFactor = 10
+
 func runBuild(args []string, stdout, stderr io.Writer) int {
 	c := commands["build"]
 	fs := newFlags(c, stderr)
@@ -39,6 +42,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	maxInline := fs.String("max-inline", "50MiB", "with --single-file: the largest attachment to include, a `SIZE` such as 20MiB (\"none\" for no limit)")
 	passFile := fs.String("passphrase-file", "", "a TOML file `F` of reader = \"passphrase\" lines, instead of generated passphrases")
 	allowWeak := fs.Bool("allow-weak-passphrase", false, "accept a given passphrase that caseport finds weak")
+	workFactor := fs.Int("work-factor", 0, fmt.Sprintf("the scrypt work factor `N` of given passphrases' key slots, %d to %d (default %d; generated passphrases get %d; docs/sealing.md)", minWorkFactor, seal.MaxWorkFactor, seal.DefaultWorkFactor, seal.GeneratedWorkFactor))
 	allowPlaceholders := fs.Bool("allow-placeholders", false, "build although values marked FILL IN by caseport new remain")
 	jobs := fs.Int("j", 0, "with several cases: build `N` at once (default: one per core)")
 	timings := fs.Bool("timings", false, "print how long each step of each build took")
@@ -68,6 +72,18 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 			return exitFail
 		}
 		opt.Passphrase = ""
+	}
+	if *workFactor != 0 {
+		if *workFactor < minWorkFactor || *workFactor > seal.MaxWorkFactor {
+			fmt.Fprintf(stderr, "caseport build: --work-factor %d: give %d to %d (browsers cannot open a key slot above %d; %d is the default)\n",
+				*workFactor, minWorkFactor, seal.MaxWorkFactor, seal.MaxWorkFactor, seal.DefaultWorkFactor)
+			return exitUsage
+		}
+		if *workFactor < 16 && (opt.Passphrase != "" || len(opt.Passphrases) > 0) {
+			fmt.Fprintf(stderr, "caseport build: warning: --work-factor %d makes each guess at a given passphrase %d times cheaper than the default %d; use it only for passphrases nobody could guess (see docs/sealing.md)\n",
+				*workFactor, 1<<(seal.DefaultWorkFactor-*workFactor), seal.DefaultWorkFactor)
+		}
+		opt.WorkFactor = *workFactor
 	}
 
 	dirs, many, err := caseDirs(pos)
@@ -186,6 +202,9 @@ func printBuild(w io.Writer, res *site.Result, maxInline string) {
 	}
 	if len(recipients) > 0 {
 		fmt.Fprintf(w, "\nReaders who open it with their own age key: %s\n", strings.Join(recipients, ", "))
+	}
+	if res.CoordinatorKeyCreated != "" {
+		fmt.Fprintf(w, "\nNew coordinator key for the doctors' replies: %s\nBack it up: losing it loses every reply sealed to it (caseport reply key prints its public key).\n", res.CoordinatorKeyCreated)
 	}
 	if len(res.Omitted) > 0 {
 		fmt.Fprintf(w, "\nLeft out of the single file (the portal says so; raise the limit with --max-inline, now %s):\n", maxInline)

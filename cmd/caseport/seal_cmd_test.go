@@ -265,3 +265,24 @@ func TestBuildWithThemesDir(t *testing.T) {
 		t.Errorf("the portal's stylesheets lack the clinic theme")
 	}
 }
+
+// --work-factor: above 20 is refused (browsers cannot open it), below 16
+// with a given passphrase builds with a warning.
+func TestBuildWorkFactorFlag(t *testing.T) {
+	needBundle(t)
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("CASEPORT_PASSPHRASE", "harbor-violet-cactus-lantern-meadow")
+	dir := copyValid(t)
+	out := filepath.Join(t.TempDir(), "portal")
+	code, _, stderr := runCmd("build", dir, "-o", out, "--work-factor", "21")
+	if code != exitUsage || !strings.Contains(stderr, "--work-factor 21: give 10 to 20") {
+		t.Errorf("--work-factor 21: exit %d, %q", code, stderr)
+	}
+	code, _, stderr = runCmd("build", dir, "-o", out, "--work-factor", "12")
+	if code != exitOK || !strings.Contains(stderr, "warning: --work-factor 12 makes each guess at a given passphrase 64 times cheaper") {
+		t.Fatalf("--work-factor 12: exit %d, %q", code, stderr)
+	}
+	if code, _, stderr := runCmd("open", out, "-o", filepath.Join(t.TempDir(), "o")); code != exitOK {
+		t.Fatalf("open: %s", stderr)
+	}
+}

@@ -224,7 +224,11 @@ func (p *sealedPreview) seal(c *casedir.Case, t *portal.Tree) (*portal.Tree, str
 	}
 	p.n++
 	out := filepath.Join(p.dir, strconv.Itoa(p.n))
-	if _, err := seal.Seal(t, readers, out, seal.Options{Reuse: &p.reuse, Unlock: page}); err != nil {
+	replyTo, _, err := site.ReplyRecipient(c, p.store)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := seal.Seal(t, readers, out, seal.Options{Reuse: &p.reuse, Unlock: page, ReplyRecipient: replyTo}); err != nil {
 		os.RemoveAll(out)
 		return nil, "", err
 	}

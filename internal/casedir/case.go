@@ -54,6 +54,7 @@ type Case struct {
 	Assessments []Assessment
 	// Translations are the [[translations]] of attached records.
 	Translations []Translation
+	Reply       Reply
 
 	// Questions is questions.md, parsed.
 	Questions Questions
@@ -335,6 +336,22 @@ type Reader struct {
 	// reader who uses age, instead of a passphrase.
 	Recipient string
 }
+
+// Reply is the optional [reply] table: where the doctor's reply, sealed in
+// the portal, goes.
+type Reply struct {
+	// Enabled is false when the case says enabled = false: the portal then
+	// has no reply form. True when the table or key is absent.
+	Enabled bool
+	// Recipient is an age public key ("age1...") to seal replies to instead
+	// of the coordinator's own key, such as an organisation's; "" means the
+	// coordinator's key from the key store.
+	Recipient string
+}
+
+// RepliesDir is the folder of a case where "caseport reply import" keeps the
+// doctors' decrypted replies. check does not count its files as unreferenced.
+const RepliesDir = "replies"
 
 // Attachment is a file inside the case directory that case.toml references.
 // Several keys may reference the same file; it is one Attachment.

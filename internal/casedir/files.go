@@ -8,6 +8,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/caseport/caseport/internal/inside"
 )
 
 // attach checks a path written in case.toml and returns its Attachment,
@@ -50,7 +52,7 @@ func (l *loader) attach(key, p string) *Attachment {
 		}
 		return nil
 	}
-	if !within(l.realDir, real) {
+	if !inside.Within(l.realDir, real) {
 		l.report(Error, key, "%q is a link to a file outside the case folder: copy the file itself into the case folder", p)
 		return nil
 	}
@@ -71,10 +73,6 @@ func (l *loader) attach(key, p string) *Attachment {
 	l.byPath[rel] = a
 	l.attachments = append(l.attachments, a)
 	return a
-}
-
-func within(dir, p string) bool {
-	return p == dir || strings.HasPrefix(p, dir+string(filepath.Separator))
 }
 
 // similarFile suggests an existing file for a path that does not exist: a
@@ -135,7 +133,7 @@ func (l *loader) caseFiles() []string {
 func (l *loader) unreferenced() []string {
 	var out []string
 	for _, f := range l.caseFiles() {
-		if _, ok := l.byPath[f]; ok || contains(rootFiles, f) {
+		if _, ok := l.byPath[f]; ok || contains(rootFiles, f) || strings.HasPrefix(f, RepliesDir+"/") {
 			continue
 		}
 		out = append(out, f)

@@ -13,6 +13,7 @@ import (
 
 	"filippo.io/age"
 	"github.com/BurntSushi/toml"
+	"github.com/caseport/caseport/internal/inside"
 )
 
 const (
@@ -158,32 +159,27 @@ func (l *loader) load() (*Case, error) {
 // readText reads one of the case's text files, checking that it is a regular
 // file inside the folder, of a sane size, and UTF-8.
 func (l *loader) readText(name string, required bool) (string, bool) {
-	p := filepath.Join(l.dir, name)
-	real, err := filepath.EvalSymlinks(p)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			if required {
-				l.report(Error, "", "missing: the case folder needs a %s (caseport new makes one to start from)", name)
-			}
-		} else {
-			l.report(Error, "", "cannot read: %v", err)
+	// A FIFO named questions.md would hang the loader (and, through it,
+	// check, build and serve): the file is opened only once known to be a
+	// regular file inside the folder, and without blocking.
+	f, err := inside.OpenRegular(l.realDir, filepath.Join(l.dir, name))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if required {
+			l.report(Error, "", "missing: the case folder needs a %s (caseport new makes one to start from)", name)
 		}
 		return "", false
-	}
-	if !within(l.realDir, real) {
+	case errors.Is(err, inside.ErrOutside):
 		l.report(Error, "", "is a link to a file outside the case folder: copy the file itself into the case folder")
 		return "", false
-	}
-	f, err := os.Open(real)
-	if err != nil {
+	case errors.Is(err, inside.ErrNotRegular):
+		l.report(Error, "", "is not a regular file (a folder, a FIFO or a device): make it a plain text file")
+		return "", false
+	case err != nil:
 		l.report(Error, "", "cannot read: %v", err)
 		return "", false
 	}
 	defer f.Close()
-	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
-		l.report(Error, "", "is not a regular file")
-		return "", false
-	}
 	b, err := io.ReadAll(io.LimitReader(f, maxTextSize+1))
 	if err != nil {
 		l.report(Error, "", "cannot read: %v", err)
@@ -229,6 +225,10 @@ var (
 // decodeCase parses case.toml and decodes it phase by phase (see
 // decodecase.go), then reports the keys no phase asked for.
 func (l *loader) decodeCase(c *Case, src string) {
+	if line, msg := nestingProblem(src); line > 0 {
+		l.problems = append(l.problems, Problem{File: caseFile, Line: line, Message: "TOML: " + msg})
+		return
+	}
 	var raw map[string]any
 	if _, err := toml.Decode(src, &raw); err != nil {
 		var pe toml.ParseError
@@ -248,10 +248,38 @@ func (l *loader) decodeCase(c *Case, src string) {
 	l.decodeRecords(c, root)
 	l.decodeCareAndHistory(c, root)
 	l.decodeReaders(c, root)
+	l.decodeReply(c, root)
 	l.decodeCourse(c, root)
 	l.decodeTranslations(c, root)
 	l.crossCheck(c)
 	root.finish()
+}
+
+// decodeReply reads the optional [reply]: without it the portal has the
+// reply form, sealed to the coordinator's own key.
+func (l *loader) decodeReply(c *Case, root *table) {
+	c.Reply = Reply{Enabled: true}
+	if t := root.sub("reply", false); t != nil {
+		c.Reply = l.reply(t)
+	}
+}
+
+// reply reads [reply]: both keys are optional.
+func (l *loader) reply(t *table) Reply {
+	r := Reply{Enabled: true, Recipient: t.str("recipient", false)}
+	if _, ok := t.m["enabled"]; ok {
+		r.Enabled = t.boolean("enabled")
+	} else {
+		t.get("enabled") // known, though absent
+	}
+	if r.Recipient != "" && !isAgeRecipient(r.Recipient) {
+		t.errorf("recipient", "%q is not an age public key: it starts with age1 (print yours with caseport reply key)", clip(r.Recipient))
+	}
+	if !r.Enabled && r.Recipient != "" {
+		l.report(Warning, t.key("recipient"), "unused: enabled = false leaves the reply form out of the portal; remove the recipient or the enabled line")
+	}
+	t.finish()
+	return r
 }
 
 func (l *loader) patient(p *Patient, t *table) {

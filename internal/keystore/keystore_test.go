@@ -54,7 +54,7 @@ func TestGenerate(t *testing.T) {
 			t.Fatalf("%q generated twice", p)
 		}
 		seen[p] = true
-		if err := Strength(p); err != nil {
+		if err := Strength(p, nil); err != nil {
 			t.Errorf("generated %q refused: %v", p, err)
 		}
 	}
@@ -68,28 +68,63 @@ func TestStrength(t *testing.T) {
 		{"Summer2024!", "too short"},
 		{"aaaaaaaaaaaaaaaaaaaa", "too few different"},
 		{"abababcdcdcdababab", "too few different"},
-		{"Password1234", "common password"},
+		{"Password1234", "a common password"},
+		{"P@ssw0rd2026!", "look-alike"},
 		{"qwertyuiop1234567890", "too easy"},
 		{"iloveyou-iloveyou", "too easy"},
-		{"correct horse battery quietly", "too easy"}, // 4 list words, about 51 bits
 		{"sunshine2024sunshine", "too easy"},
-		{"abcdefghijklmnop", "too easy"},
+		{"abcdefghijklmnop", "a sequence"},
+		{"zxcvbnm,./asdfghjkl", "a keyboard pattern"},
 		{"Tr0ub4dor&3-xK9!pLmq", ""},
 		{"bX7#qL2vR9!mZ4", ""},
 		{"maple-otter-lantern-violet-harbor-cactus", ""},
 		{"Quand le ciel bas et lourd pèse comme un couvercle", ""},
 	} {
-		err := Strength(tc.p)
+		err := Strength(tc.p, nil)
 		if tc.reason == "" {
 			if err != nil {
-				t.Errorf("Strength(%q) = %v; want accepted (estimate %.0f bits)", tc.p, err, Estimate(tc.p))
+				t.Errorf("Strength(%q) = %v; want accepted", tc.p, err)
 			}
 			continue
 		}
 		var weak *WeakError
 		if !errors.As(err, &weak) || !strings.Contains(err.Error(), tc.reason) {
-			t.Errorf("Strength(%q) = %v; want refused as %q (estimate %.0f bits)", tc.p, err, tc.reason, Estimate(tc.p))
+			t.Errorf("Strength(%q) = %v; want refused as %q", tc.p, err, tc.reason)
 		}
+	}
+}
+
+// TestStrengthCaseWords: a passphrase built from the case itself is
+// refused, though the same shape with other words is accepted.
+func TestStrengthCaseWords(t *testing.T) {
+	words := CaseWords("sarcoma-2026-017", "Retroperitoneal sarcoma, second opinion", "Patient S", "Maria Rossi", "1961",
+		"Dr. Ana Lima, Example Hospital", "reviewing-oncologist", "pathologist")
+	for _, p := range []string{
+		"MariaRossi1961!",
+		"maria-rossi-1961",
+		"m4r14-r0ss1-1961",
+		"Sarcoma-2026-017!",
+		"sarcoma2026017",
+		"Sarc0ma-2026-017",
+		"retroperitoneal-rossi-1961",
+		"pathologist-lima-2026",
+		"kX9-mariarossi-1961",
+	} {
+		err := Strength(p, words)
+		if err == nil || !strings.Contains(err.Error(), "words of the case itself") {
+			t.Errorf("Strength(%q) with the case's words = %v; want refused as built from the case", p, err)
+			continue
+		}
+		if strings.Contains(strings.ToLower(err.Error()), "rossi") || strings.Contains(err.Error(), "1961") {
+			t.Errorf("the reason quotes the passphrase: %v", err)
+		}
+	}
+	// The same kind of passphrase, not from this case, passes.
+	if err := Strength("Tr0ub4dor&3-xK9!pLmq", words); err != nil {
+		t.Errorf("a passphrase unrelated to the case: %v", err)
+	}
+	if err := Strength("maple-otter-lantern-violet-harbor-cactus", words); err != nil {
+		t.Errorf("list words unrelated to the case: %v", err)
 	}
 }
 

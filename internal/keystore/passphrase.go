@@ -97,3 +97,25 @@ func GeneratedBits() float64 {
 	n, _ := WordCount()
 	return float64(n) * math.Log2(float64(len(ws)))
 }
+
+// IsGenerated reports whether p has the shape of a generated passphrase:
+// at least WordCount words of the word list joined with "-". The key store
+// holds only generated passphrases; this check keeps one edited by hand
+// into something guessable from getting a generated passphrase's low scrypt
+// work factor.
+func IsGenerated(p string) bool {
+	if _, err := Words(); err != nil {
+		return false
+	}
+	n, _ := WordCount()
+	parts := strings.Split(p, "-")
+	if len(parts) < n {
+		return false
+	}
+	for _, w := range parts {
+		if !wordSet[w] {
+			return false
+		}
+	}
+	return true
+}

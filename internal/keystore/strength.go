@@ -3,13 +3,23 @@ package keystore
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/trustelem/zxcvbn"
+	"github.com/trustelem/zxcvbn/match"
 )
 
-// MinStrengthBits is the least estimated entropy Strength accepts.
-const MinStrengthBits = 60
+// MinGuessesLog10 is the least zxcvbn guess count Strength accepts, as a
+// power of ten: 10^14 guesses (about 47 bits). zxcvbn counts the guesses of
+// an attacker who tries common passwords, words, names, dates, keyboard
+// patterns and the case's own words first; each guess against a portal
+// costs the attacker an scrypt of work factor 18 (about a second of a core
+// and 256 MiB), so 10^14 of them is out of reach. zxcvbn counts random
+// characters at only 10 guesses each, so 14 random characters just pass.
+const MinGuessesLog10 = 14
 
 // MinLength is the fewest characters Strength accepts.
 const MinLength = 12
@@ -23,36 +33,14 @@ func (e *WeakError) Error() string {
 	return "the passphrase is weak: " + e.Reason + "; choose a longer one, or let caseport generate one (caseport passphrase)"
 }
 
-// common are passwords and keyboard patterns that guessers try first
-// (they are scored as a few bits wherever they occur).
-var common = strings.Fields(`
-password passw0rd passwort motdepasse contrasena qwerty qwertz azerty
-asdf asdfgh asdfghjkl zxcv zxcvbn qazwsx wsxedc 1qaz2wsx qwer1234
-abc abcd abcdef abcdefgh 123 1234 12345 123456 1234567 12345678 123456789 1234567890
-111111 000000 123123 654321 987654321 112233 121212
-letmein welcome iloveyou admin administrator login secret sesame
-monkey dragon master shadow sunshine princess football baseball
-superman batman trustno1 whatever freedom starwars pokemon
-hello hunter ninja mustang michael jennifer charlie thomas
-summer winter spring autumn january february
-caseport portal doctor patient oncology cancer hospital clinic
-secondopinion opinion changeme default
-`)
-
-var commonSet = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range common {
-		m[w] = true
-	}
-	return m
-}()
-
 // Strength returns nil for a passphrase strong enough to protect a portal
 // (one the browser tries offline at the attacker's pace, slowed only by
 // scrypt), or a *WeakError saying why not: too short, too few different
-// characters, a common password or pattern, or too little estimated
-// entropy (MinStrengthBits).
-func Strength(p string) error {
+// characters, or too easy to guess by zxcvbn's estimate, with the patterns
+// it found. caseWords are the case's own strings (see CaseWords): an
+// attacker holding the portal knows or can guess them, so a passphrase
+// built from them counts as a handful of guesses.
+func Strength(p string, caseWords []string) error {
 	n := utf8.RuneCountInString(p)
 	if n < MinLength {
 		return &WeakError{fmt.Sprintf("it is too short (%d characters; at least %d)", n, MinLength)}
@@ -64,116 +52,90 @@ func Strength(p string) error {
 	if len(distinct) < 6 {
 		return &WeakError{fmt.Sprintf("it has too few different characters (%d)", len(distinct))}
 	}
-	core := strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) {
-			return unicode.ToLower(r)
+	r := zxcvbn.PasswordStrength(p, caseWords)
+	if log10 := math.Log10(math.Max(r.Guesses, 1)); log10 < MinGuessesLog10 {
+		reason := fmt.Sprintf("it is too easy to guess (about 10^%.0f guesses by zxcvbn's estimate; at least 10^%d needed)", math.Floor(log10), MinGuessesLog10)
+		if found := patterns(r.Sequence); found != "" {
+			reason += ": it is made of " + found
 		}
-		return -1
-	}, p)
-	if commonSet[core] || commonSet[strings.ToLower(p)] {
-		return &WeakError{"it is a common password or pattern"}
-	}
-	if bits := Estimate(p); bits < MinStrengthBits {
-		return &WeakError{fmt.Sprintf("it is too easy to guess (about %.0f bits estimated; at least %d needed)", bits, MinStrengthBits)}
+		return &WeakError{reason}
 	}
 	return nil
 }
 
-// Estimate returns a rough, conservative entropy estimate of p in bits: the
-// cheapest way to build p from words of the word list and common
-// passwords, years, repeated or sequential characters, and single
-// characters drawn from the character classes p uses.
-func Estimate(p string) float64 {
-	ws, _ := Words()
-	dictBits := math.Log2(float64(max(len(ws), 2)))
-	rs := []rune(p)
-	lower := []rune(strings.ToLower(p))
-	if len(lower) != len(rs) { // case mapping changed the length: score as characters
-		lower = rs
-	}
-	pool := 0
-	var hasLower, hasUpper, hasDigit, hasOther, hasNonASCII bool
-	for _, r := range rs {
-		switch {
-		case r > unicode.MaxASCII:
-			hasNonASCII = true
-		case unicode.IsLower(r):
-			hasLower = true
-		case unicode.IsUpper(r):
-			hasUpper = true
-		case unicode.IsDigit(r):
-			hasDigit = true
-		default:
-			hasOther = true
-		}
-	}
-	for _, c := range []struct {
-		has  bool
-		size int
-	}{{hasLower, 26}, {hasUpper, 26}, {hasDigit, 10}, {hasOther, 33}, {hasNonASCII, 100}} {
-		if c.has {
-			pool += c.size
-		}
-	}
-	charBits := math.Log2(float64(max(pool, 2)))
-
-	// best[i] is the cheapest cost of building the first i characters.
-	best := make([]float64, len(lower)+1)
-	for i := 1; i <= len(lower); i++ {
-		best[i] = math.Inf(1)
-	}
-	for i := 0; i < len(lower); i++ {
-		if math.IsInf(best[i], 1) {
-			continue
-		}
-		relax := func(j int, cost float64) {
-			if best[i]+cost < best[j] {
-				best[j] = best[i] + cost
+// patterns says in words what zxcvbn found in a passphrase, most telling
+// first, without quoting it (the reason is printed, and may be logged).
+func patterns(seq []*match.Match) string {
+	var caseWord, password, word, l33t, date, spatial, repeat, sequence bool
+	for _, m := range seq {
+		switch m.Pattern {
+		case "dictionary":
+			switch m.DictionaryName {
+			case "user_inputs":
+				caseWord = true
+			case "passwords":
+				password = true
+			default:
+				word = true
 			}
-		}
-		// One character.
-		c := lower[i]
-		cost := charBits
-		switch {
-		case i > 0 && c == lower[i-1]:
-			cost = 1
-		case i > 0 && (c == lower[i-1]+1 || c == lower[i-1]-1) && isAlnum(c) && isAlnum(lower[i-1]):
-			cost = 2
-		case strings.ContainsRune(" -_.,", c):
-			cost = min(cost, 2)
-		}
-		relax(i+1, cost)
-		// A word or a common password starting here.
-		for j := i + 3; j <= len(lower) && j-i <= 20; j++ {
-			w := string(lower[i:j])
-			caps := 0.0
-			if string(rs[i:j]) != w {
-				caps = 1
+			if m.L33t {
+				l33t = true
 			}
-			if commonSet[w] {
-				relax(j, 4+caps)
-			} else if wordSet[w] {
-				relax(j, dictBits+caps)
-			}
-		}
-		// A year, 1900 to 2099.
-		if i+4 <= len(lower) {
-			y := string(lower[i : i+4])
-			if (strings.HasPrefix(y, "19") || strings.HasPrefix(y, "20")) && isDigits(y) {
-				relax(i+4, 8)
-			}
+		case "date", "regex":
+			date = true
+		case "spatial":
+			spatial = true
+		case "repeat":
+			repeat = true
+		case "sequence":
+			sequence = true
 		}
 	}
-	return best[len(lower)]
+	var out []string
+	add := func(ok bool, what string) {
+		if ok {
+			out = append(out, what)
+		}
+	}
+	add(caseWord, "words of the case itself (its id, the patient's name or birth year, the title, a reader's or the coordinator's name)")
+	add(password, "a common password")
+	add(word, "common words or names")
+	add(date, "a year or a date")
+	add(spatial, "a keyboard pattern")
+	add(repeat, "repeated characters")
+	add(sequence, "a sequence such as abc or 123")
+	s := strings.Join(out, ", ")
+	if l33t {
+		s += " (letters swapped for look-alike digits or symbols, such as @ for a, do not help)"
+	}
+	return s
 }
 
-func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-
-func isDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
+// CaseWords returns what an attacker who knows a case would try first in a
+// passphrase, for Strength: each string given (the case id, the patient's
+// alias, name and birth year, the title, reader and coordinator names), its
+// words, its words run together, and the years 1900 to 2099.
+func CaseWords(strs ...string) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(w string) {
+		w = strings.ToLower(w)
+		if utf8.RuneCountInString(w) < 3 || seen[w] {
+			return
+		}
+		seen[w] = true
+		out = append(out, w)
+	}
+	for _, s := range strs {
+		add(s)
+		words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		add(strings.Join(words, ""))
+		for _, w := range words {
+			add(w)
 		}
 	}
-	return true
+	for y := 1900; y < 2100; y++ {
+		add(strconv.Itoa(y))
+	}
+	return out
 }

@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"sort"
+
+	"github.com/caseport/caseport/internal/inside"
 )
 
 // AttachmentPrefix is the folder, inside the portal, under which every
@@ -39,13 +41,25 @@ type Attachment struct {
 	Source string
 	// Size is the file's size in bytes when the case was loaded.
 	Size int64
+	// Root, when set, is the folder Source must still lie in when it is
+	// opened (the case folder): a file swapped for a link to elsewhere, or
+	// for a FIFO, since the case was loaded is refused, not read.
+	Root string
 }
 
-// Open opens the attachment's source for streaming.
+// Open opens the attachment's source for streaming, checking again, through
+// the handle it returns, that it is a regular file inside Root.
 func (a *Attachment) Open() (io.ReadCloser, error) {
-	f, err := os.Open(a.Source)
+	if a.Root == "" {
+		f, err := os.Open(a.Source)
+		if err != nil {
+			return nil, fmt.Errorf("attachment %s: %w", a.FileName, err)
+		}
+		return f, nil
+	}
+	f, err := inside.OpenRegular(a.Root, a.Source)
 	if err != nil {
-		return nil, fmt.Errorf("attachment %s: %w", a.FileName, err)
+		return nil, fmt.Errorf("attachment %s changed since the case was loaded (%w): check the case again", a.FileName, err)
 	}
 	return f, nil
 }

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"mime"
+	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/caseport/caseport/internal/inside"
 )
 
 // EventsPath is the Server-Sent Events stream the reload script listens to.
@@ -24,6 +25,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
+	if !s.hostAllowed(r.Host) {
+		// A page of another site whose name was made to point at this
+		// machine (DNS rebinding) sends its own name here: it must not
+		// read the case, its attachments or its events.
+		http.Error(w, "this preview answers only to the address it was started on", http.StatusMisdirectedRequest)
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		h.Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -73,38 +81,73 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // checking it still lies inside root: a folder of the case may have become a
 // link to elsewhere since the case was loaded.
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, root, source, fileName, mediaType string) {
-	real, err := filepath.EvalSymlinks(source)
-	if err != nil || !within(root, real) {
-		http.NotFound(w, r)
-		return
-	}
-	f, err := os.Open(real)
+	// Opened once, through the checked handle: never a FIFO, never a link
+	// out of root.
+	f, err := inside.OpenRegular(root, source)
 	if err != nil {
 		http.NotFound(w, r)
 		return
 	}
 	defer f.Close()
 	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() {
+	if err != nil {
 		http.NotFound(w, r)
 		return
 	}
+	h := w.Header()
 	if mediaType != "" {
-		w.Header().Set("Content-Type", mediaType)
+		h.Set("Content-Type", mediaType)
 	}
+	disposition := "inline"
+	if !viewableInline(mediaType) {
+		// An HTML, SVG or XML attachment would run its scripts with the
+		// preview's origin and could read the whole case: it is saved,
+		// never shown.
+		disposition = "attachment"
+	}
+	if policy := attachmentPolicy(mediaType); policy != "" {
+		h.Set("Content-Security-Policy", policy)
+	}
+	params := map[string]string{}
 	if fileName != "" {
 		// Saving the file from the browser keeps its original name.
-		if cd := mime.FormatMediaType("inline", map[string]string{"filename": fileName}); cd != "" {
-			w.Header().Set("Content-Disposition", cd)
-		}
+		params["filename"] = fileName
+	}
+	if cd := mime.FormatMediaType(disposition, params); cd != "" {
+		h.Set("Content-Disposition", cd)
+	} else {
+		h.Set("Content-Disposition", disposition)
 	}
 	http.ServeContent(w, r, fileName, fi.ModTime(), f)
 }
 
-// within reports whether path lies inside root (both absolute and clean).
-func within(root, path string) bool {
-	rel, err := filepath.Rel(root, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+// viewableInline reports whether an attachment of this media type is shown
+// in the browser rather than saved: PDFs, raster images, plain text, audio
+// and video, which run no script of the page's origin. Everything else
+// (HTML, SVG, XML, anything unknown) is offered as a download.
+func viewableInline(mediaType string) bool {
+	mt, _, err := mime.ParseMediaType(mediaType)
+	if err != nil {
+		return false
+	}
+	switch mt {
+	case "application/pdf", "text/plain", "text/csv",
+		"image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "image/bmp":
+		return true
+	}
+	return strings.HasPrefix(mt, "audio/") || strings.HasPrefix(mt, "video/")
+}
+
+// attachmentPolicy is the Content-Security-Policy an attachment is served
+// with: a sandbox (a unique origin, no script) that loads nothing. PDFs are
+// the exception: Chromium's PDF viewer refuses to draw inside a sandbox,
+// and it runs no script with the page's origin anyway.
+func attachmentPolicy(mediaType string) string {
+	mt, _, _ := mime.ParseMediaType(mediaType)
+	if mt == "application/pdf" {
+		return "default-src 'none'; object-src 'self'"
+	}
+	return "sandbox; default-src 'none'"
 }
 
 // serveEvents streams build events to one page until it leaves or the
@@ -150,4 +193,41 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// hostAllowed reports whether a request's Host header names this preview:
+// 127.0.0.1, localhost or [::1], or the host of the listen address, each
+// with the port listened on. A preview listening on every interface (with
+// Public) also answers to any IP address literal, which no DNS answer can
+// stand for.
+func (s *Server) hostAllowed(hostport string) bool {
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		// No port: only right when the preview listens on port 80.
+		host, port = hostport, "80"
+	}
+	if s.ln == nil {
+		return false
+	}
+	_, listenPort, err := net.SplitHostPort(s.ln.Addr().String())
+	if err != nil || port != listenPort {
+		return false
+	}
+	host = strings.ToLower(strings.Trim(host, "[]"))
+	switch host {
+	case "127.0.0.1", "localhost", "::1":
+		return true
+	}
+	addrHost, _, err := net.SplitHostPort(s.opt.Addr)
+	if err != nil {
+		return false
+	}
+	addrHost = strings.ToLower(strings.Trim(addrHost, "[]"))
+	if addrHost != "" && host == addrHost {
+		return true
+	}
+	if ip := net.ParseIP(addrHost); s.opt.Public && (addrHost == "" || ip != nil && ip.IsUnspecified()) {
+		return net.ParseIP(host) != nil
+	}
+	return false
 }

@@ -110,8 +110,8 @@ func (p *page) build() {
 	}
 	p.Age = p.age()
 
-	for _, id := range []string{"glance", "summary", "diagnosis", "timeline", "imaging", "pathology", "treatments", "labs", "assessments", "medications", "history", "documents", "questions", "completeness"} {
-		if id == "summary" && c.Summary == nil || id == "assessments" && len(c.Assessments) == 0 {
+	for _, id := range []string{"glance", "summary", "diagnosis", "timeline", "imaging", "pathology", "treatments", "labs", "assessments", "medications", "history", "documents", "questions", "reply", "completeness"} {
+		if id == "summary" && c.Summary == nil || id == "assessments" && len(c.Assessments) == 0 || id == "reply" && !c.Reply.Enabled {
 			continue
 		}
 		p.Sections = append(p.Sections, navItem{ID: id, Label: s.T("section." + id)})

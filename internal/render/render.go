@@ -99,6 +99,7 @@ func Render(c *casedir.Case, opt Options) (*portal.Tree, error) {
 		byPath[path.Clean(a.Path)] = f
 		tree.Attachments = append(tree.Attachments, &portal.Attachment{
 			Name: name, FileName: base, MediaType: mt, Source: a.Abs, Size: a.Size,
+			Root: c.Dir,
 		})
 	}
 

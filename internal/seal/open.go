@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"filippo.io/age"
@@ -33,6 +34,9 @@ type Opened struct {
 	Files []string
 	// Omitted lists the attachments a single-file portal left out.
 	Omitted []Omitted
+	// ReplyRecipient is the manifest's reply recipient: the key the
+	// portal's reply form seals to; "" when the portal has no reply form.
+	ReplyRecipient string
 }
 
 // ErrWrongPassphrase is returned by Open when the passphrase opens no key
@@ -116,6 +120,9 @@ func Open(portalPath string, key Key, outDir string) (*Opened, error) {
 		all[n] = e
 	}
 	res := &Opened{Omitted: m.Omitted}
+	if m.Reply != nil {
+		res.ReplyRecipient = m.Reply.Recipient
+	}
 	for name := range all {
 		res.Files = append(res.Files, name)
 	}
@@ -144,6 +151,20 @@ func Open(portalPath string, key Key, outDir string) (*Opened, error) {
 	return res, nil
 }
 
+var scryptStanza = regexp.MustCompile(`(?m)^-> scrypt [A-Za-z0-9+/]+ ([0-9]{1,3})$`)
+
+// SlotWorkFactor returns the scrypt work factor in the header of a
+// passphrase slot (an age file), or 0 if it has no scrypt stanza.
+func SlotWorkFactor(slot []byte) int {
+	head := slot[:min(len(slot), 256)]
+	m := scryptStanza.FindSubmatch(head)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
+}
+
 // unlock finds the key's slot and returns the portal identity in it.
 func unlock(pj portalJSON, key Key, shellName string) (age.Identity, error) {
 	var ids []age.Identity
@@ -153,6 +174,7 @@ func unlock(pj portalJSON, key Key, shellName string) (age.Identity, error) {
 		if err != nil {
 			return nil, err
 		}
+		id.SetMaxWorkFactor(MaxWorkFactor)
 		ids = append(ids, id)
 		kind = slotPassphrase
 	}
@@ -187,6 +209,9 @@ func unlock(pj portalJSON, key Key, shellName string) (age.Identity, error) {
 		if err != nil {
 			altered = &AlteredError{File: where, Err: err}
 			continue
+		}
+		if wf := SlotWorkFactor(raw); wf > MaxWorkFactor && key.Passphrase != "" {
+			return nil, fmt.Errorf("%s: scrypt work factor %d is above %d, the most caseport and browsers open (caseport never writes it): refusing to spend minutes and gigabytes of memory on it", where, wf, MaxWorkFactor)
 		}
 		r, err := age.Decrypt(bytes.NewReader(raw), ids...)
 		var nomatch *age.NoIdentityMatchError

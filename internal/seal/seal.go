@@ -44,9 +44,22 @@ const Format = 1
 // manifest, so the portal can say what is missing and why.
 const DefaultMaxInline = 50 << 20
 
-// DefaultWorkFactor is the scrypt work factor (log2 N) of passphrase slots:
-// age's default, about a second in a phone's browser, paid once per unlock.
+// DefaultWorkFactor is the scrypt work factor (log2 N) of the slots of
+// passphrases a person chose: age's default, about a second in a phone's
+// browser with a JIT, paid once per unlock. It slows the guessing of a
+// guessable passphrase.
 const DefaultWorkFactor = 18
+
+// GeneratedWorkFactor is the scrypt work factor of the slots of generated
+// passphrases (keystore.Generate: at least keystore.MinBits bits from
+// crypto/rand), which no guessing reaches at any work factor: low enough that
+// a browser without a JIT opens a slot in about a second. docs/sealing.md
+// gives the measurements and the guessing-cost arithmetic.
+const GeneratedWorkFactor = 10
+
+// MaxWorkFactor is the highest scrypt work factor caseport writes or opens:
+// typage, the browser's age, refuses anything above it.
+const MaxWorkFactor = 20
 
 // PayloadDir is the folder of a sealed portal folder that holds the payloads.
 const PayloadDir = "p"
@@ -60,6 +73,9 @@ type Reader struct {
 	// Recipient is the reader's own age public key ("age1..." or
 	// "age1pq1..."), for readers who use age.
 	Recipient string
+	// WorkFactor is the scrypt work factor of a passphrase slot: 0 means
+	// Options.WorkFactor. Generated passphrases get GeneratedWorkFactor.
+	WorkFactor int
 }
 
 // Options tune Seal. The zero value writes a portal folder.
@@ -69,8 +85,8 @@ type Options struct {
 	// MaxInline is the largest attachment, in bytes, inlined in single-file
 	// mode; 0 means DefaultMaxInline, a negative value means no limit.
 	MaxInline int64
-	// WorkFactor is the scrypt work factor of passphrase slots; 0 means
-	// DefaultWorkFactor. Only tests should lower it.
+	// WorkFactor is the scrypt work factor of passphrase slots whose Reader
+	// sets none; 0 means DefaultWorkFactor. At most MaxWorkFactor.
 	WorkFactor int
 	// Workers bounds how many payloads are sealed at once; 0 means
 	// runtime.GOMAXPROCS(0).
@@ -81,6 +97,9 @@ type Options struct {
 	// Unlock is the unlock page to write, in its own language; nil means
 	// the page of the tree's language from the files built into caseport.
 	Unlock *unlockpage.Page
+	// ReplyRecipient is the age public key the portal's reply form seals
+	// the doctor's reply to, put in the encrypted manifest; "" for none.
+	ReplyRecipient string
 }
 
 // Omitted is an attachment left out of a single-file portal, as listed in
@@ -123,6 +142,12 @@ type manifest struct {
 	Pages   map[string]entry `json:"pages"`
 	Files   map[string]entry `json:"files"`
 	Omitted []Omitted        `json:"omitted"`
+	Reply   *manifestReply   `json:"reply,omitempty"`
+}
+
+// manifestReply is the manifest's "reply": where the reply form seals to.
+type manifestReply struct {
+	Recipient string `json:"recipient"`
 }
 
 // entry is one payload of the manifest.
@@ -139,7 +164,12 @@ type portalJSON struct {
 	Caseport int    `json:"caseport"`
 	Single   bool   `json:"single"`
 	Manifest string `json:"manifest"`
-	Slots    []slot `json:"slots"`
+	// Preload lists the payloads the unlock page reads first after the
+	// manifest (the page and its stylesheet), so it can fetch them while
+	// the reader types. It tells an observer only which two padded
+	// payloads are the page and its stylesheet.
+	Preload []string `json:"preload,omitempty"`
+	Slots   []slot   `json:"slots"`
 }
 
 // slot is one reader's key slot.
@@ -216,6 +246,12 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 	}
 
 	m, jobs := planPayloads(tree, opt)
+	if opt.ReplyRecipient != "" {
+		if _, err := ParseRecipient(opt.ReplyRecipient); err != nil {
+			return nil, fmt.Errorf("the reply recipient: %w", err)
+		}
+		m.Reply = &manifestReply{Recipient: opt.ReplyRecipient}
+	}
 	manifestID := newID()
 	payloadDir, err := makePayloadDir(out, opt.SingleFile)
 	if err != nil {
@@ -236,7 +272,7 @@ func Seal(tree *portal.Tree, readers []Reader, out string, opt Options) (*Result
 
 	start := time.Now()
 	sort.Slice(slots, func(i, k int) bool { return slots[i].Reader < slots[k].Reader })
-	pj, err := json.Marshal(portalJSON{Caseport: Format, Single: opt.SingleFile, Manifest: manifestID, Slots: slots})
+	pj, err := json.Marshal(portalJSON{Caseport: Format, Single: opt.SingleFile, Manifest: manifestID, Preload: preloadIDs(m), Slots: slots})
 	if err != nil {
 		return nil, err
 	}
@@ -416,6 +452,18 @@ func sealManifest(m manifest, jobs []*job, recipient age.Recipient, path string,
 	return nil
 }
 
+// preloadIDs returns the payloads the unlock page needs first: the page
+// and its stylesheet.
+func preloadIDs(m manifest) []string {
+	var ids []string
+	for _, name := range []string{"index.html", "style.css"} {
+		if e, ok := m.Pages[name]; ok {
+			ids = append(ids, e.ID)
+		}
+	}
+	return ids
+}
+
 // readerRecipients checks readers and returns the age recipient of each
 // reader's key slot.
 func readerRecipients(readers []Reader, workFactor int) ([]age.Recipient, error) {
@@ -443,7 +491,14 @@ func readerRecipients(readers []Reader, workFactor int) ([]age.Recipient, error)
 			if err != nil {
 				return nil, fmt.Errorf("reader %q: %w", r.Name, err)
 			}
-			s.SetWorkFactor(workFactor)
+			wf := workFactor
+			if r.WorkFactor != 0 {
+				wf = r.WorkFactor
+			}
+			if wf < 1 || wf > MaxWorkFactor {
+				return nil, fmt.Errorf("reader %q: scrypt work factor %d is outside 1 to %d (browsers cannot open a slot above %d)", r.Name, wf, MaxWorkFactor, MaxWorkFactor)
+			}
+			s.SetWorkFactor(wf)
 			out = append(out, s)
 		case r.Recipient != "":
 			rc, err := ParseRecipient(r.Recipient)

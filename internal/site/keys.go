@@ -3,9 +3,11 @@ package site
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/caseport/caseport/internal/casedir"
+	"github.com/caseport/caseport/internal/inside"
 	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/seal"
 )
@@ -72,7 +74,11 @@ func ChooseKeys(c *casedir.Case, opt Options) (*Keys, error) {
 			k.Chosen = append(k.Chosen, Reader{Name: r.Name, Key: KeyGiven})
 		default:
 			p := k.stored[r.Name]
-			k.Readers = append(k.Readers, seal.Reader{Name: r.Name, Passphrase: p})
+			wf := StoredWorkFactor(p)
+			if wf != 0 && opt.GeneratedWorkFactor != 0 {
+				wf = opt.GeneratedWorkFactor
+			}
+			k.Readers = append(k.Readers, seal.Reader{Name: r.Name, Passphrase: p, WorkFactor: wf})
 			if created[r.Name] {
 				k.Chosen = append(k.Chosen, Reader{Name: r.Name, Key: KeyGenerated, Passphrase: p})
 			} else {
@@ -127,15 +133,29 @@ func givenPassphrases(c *casedir.Case, list []casedir.Reader, opt Options) (map[
 		given[withPass[0]] = opt.Passphrase
 	}
 	if !opt.AllowWeak {
+		words := caseWords(c, list)
 		for _, n := range withPass {
 			if p, ok := given[n]; ok {
-				if err := keystore.Strength(p); err != nil {
+				if err := keystore.Strength(p, words); err != nil {
 					return nil, fmt.Errorf("reader %q: %w (or build with --allow-weak-passphrase)", n, err)
 				}
 			}
 		}
 	}
 	return given, nil
+}
+
+// caseWords are the strings of c an attacker holding its portal would try
+// in a passphrase first.
+func caseWords(c *casedir.Case, readers []casedir.Reader) []string {
+	strs := []string{c.ID, c.Title, c.Patient.Alias, c.Patient.Name, c.PreparedBy, c.Diagnosis.Name, c.Diagnosis.Site}
+	if c.Patient.BirthYear != 0 {
+		strs = append(strs, strconv.Itoa(c.Patient.BirthYear))
+	}
+	for _, r := range readers {
+		strs = append(strs, r.Name)
+	}
+	return keystore.CaseWords(strs...)
 }
 
 // openStore returns store, or the default key store when nil, refusing one
@@ -147,7 +167,7 @@ func openStore(c *casedir.Case, store *keystore.Store) (*keystore.Store, error) 
 			return nil, err
 		}
 	}
-	if inside(c.Dir, store.Dir) {
+	if in, err := inside.Is(c.Dir, store.Dir); err != nil || in {
 		return nil, fmt.Errorf("the key store %s is inside the case folder %s: passphrases must never be kept with the case", store.Dir, c.Dir)
 	}
 	return store, nil

@@ -12,10 +12,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/caseport/caseport/internal/casedir"
+	"github.com/caseport/caseport/internal/inside"
 	"github.com/caseport/caseport/internal/keystore"
 	"github.com/caseport/caseport/internal/portal"
 	"github.com/caseport/caseport/internal/render"
@@ -45,8 +45,12 @@ type Options struct {
 	AllowWeak bool
 	// Store keeps generated passphrases; nil means keystore.DefaultStore().
 	Store *keystore.Store
-	// WorkFactor is seal.Options.WorkFactor; only tests lower it.
+	// WorkFactor is the scrypt work factor of the slots of given
+	// passphrases (Passphrases, Passphrase); 0 means seal.DefaultWorkFactor.
 	WorkFactor int
+	// GeneratedWorkFactor is the work factor of the slots of generated
+	// passphrases (the key store's); 0 means seal.GeneratedWorkFactor.
+	GeneratedWorkFactor int
 	// AllowPlaceholders builds a case that still holds what "caseport new"
 	// marked to replace; without it such a case is refused, since the doctor
 	// would read the placeholders.
@@ -94,6 +98,12 @@ type Result struct {
 	Omitted []seal.Omitted
 	// StorePath is the key store file of the case, when used.
 	StorePath string
+	// ReplyRecipient is the key the portal's reply form seals to; "" when
+	// the case leaves the form out.
+	ReplyRecipient string
+	// CoordinatorKeyCreated is the file of the coordinator's key when this
+	// build made it: the coordinator must back it up.
+	CoordinatorKeyCreated string
 	// Timings says where the build's time went.
 	Timings Timings
 }
@@ -165,6 +175,9 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Out: outAbs, Readers: keys.Chosen, StorePath: keys.StorePath}
+	if err := chooseReplyRecipient(c, opt, res); err != nil {
+		return nil, err
+	}
 	lap(&tm.Keys)
 
 	// DICOM previews are written to a private temporary folder, sealed from
@@ -199,7 +212,7 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("writing the portal: %w", err)
 	}
-	sopt := seal.Options{SingleFile: opt.SingleFile, MaxInline: opt.MaxInline, WorkFactor: opt.WorkFactor, Unlock: page}
+	sopt := seal.Options{SingleFile: opt.SingleFile, MaxInline: opt.MaxInline, WorkFactor: opt.WorkFactor, Unlock: page, ReplyRecipient: res.ReplyRecipient}
 	var tmp string
 	if opt.SingleFile {
 		tmp = filepath.Join(parent, "."+base+".tmp-"+random())
@@ -234,10 +247,62 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	return res, nil
 }
 
+// StoredWorkFactor is the scrypt work factor for the slot of a passphrase
+// from the key store: seal.GeneratedWorkFactor for a generated one, which
+// needs no slow scrypt (docs/sealing.md), and 0 (the given passphrases'
+// factor) for one edited by hand in the store into something else.
+func StoredWorkFactor(passphrase string) int {
+	if keystore.IsGenerated(passphrase) {
+		return seal.GeneratedWorkFactor
+	}
+	return 0
+}
+
+// chooseReplyRecipient sets res.ReplyRecipient and, when the key was made
+// now, res.CoordinatorKeyCreated.
+func chooseReplyRecipient(c *casedir.Case, opt Options, res *Result) error {
+	var err error
+	res.ReplyRecipient, res.CoordinatorKeyCreated, err = ReplyRecipient(c, opt.Store)
+	return err
+}
+
+// ReplyRecipient returns the key the portal of c seals the doctor's reply
+// to: the case's [reply] recipient, or the coordinator's key in store (nil
+// means the default key store), made on first need (created is then its
+// file); "" when the case leaves the reply form out.
+func ReplyRecipient(c *casedir.Case, store *keystore.Store) (recipient, created string, err error) {
+	switch {
+	case !c.Reply.Enabled:
+		return "", "", nil
+	case c.Reply.Recipient != "":
+		return c.Reply.Recipient, "", nil
+	}
+	if store, err = openStore(c, store); err != nil {
+		return "", "", err
+	}
+	id, made, err := store.EnsureCoordinator()
+	if err != nil {
+		return "", "", err
+	}
+	if made {
+		created = store.CoordinatorPath()
+	}
+	return id.Recipient().String(), created, nil
+}
+
 // checkOut refuses an output that would replace something other than a
 // portal, or that lies in the case folder.
 func checkOut(caseDir, out string, single bool) error {
-	if inside(caseDir, out) || inside(out, caseDir) {
+	// Resolved: -o through a link into the case folder must not write there.
+	outIn, err := inside.Is(caseDir, out)
+	if err != nil {
+		return fmt.Errorf("checking the portal %s: %w", out, err)
+	}
+	caseIn, err := inside.Is(out, caseDir)
+	if err != nil {
+		return fmt.Errorf("checking the portal %s: %w", out, err)
+	}
+	if outIn || caseIn {
 		return fmt.Errorf("the portal %s must be outside the case folder %s", out, caseDir)
 	}
 	fi, err := os.Stat(out)
@@ -312,12 +377,6 @@ func swap(tmp, out string, single bool, rename func(from, to string) error) erro
 	}
 	os.RemoveAll(old) // the new portal is in place: a leftover is no failure
 	return nil
-}
-
-// inside reports whether path p is dir or inside it.
-func inside(dir, p string) bool {
-	rel, err := filepath.Rel(dir, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 func random() string {

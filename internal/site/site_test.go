@@ -2,12 +2,14 @@ package site
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -104,7 +106,7 @@ func TestBuildKeepsPassphrases(t *testing.T) {
 		t.Fatalf("readers %+v; want one generated", first.Readers)
 	}
 	pass := first.Readers[0].Passphrase
-	if err := keystore.Strength(pass); err != nil {
+	if err := keystore.Strength(pass, nil); err != nil {
 		t.Errorf("generated passphrase %q: %v", pass, err)
 	}
 	opened := open(t, out, "reviewing-oncologist", pass)
@@ -244,6 +246,14 @@ func TestGivenPassphrases(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "someone-else") || !strings.Contains(err.Error(), "reviewing-oncologist") {
 		t.Errorf("unknown reader in the passphrase file: err = %v", err)
 	}
+	// Guessable from the case itself: its id, the patient's alias and birth
+	// year, in l33t.
+	for _, guessable := range []string{"Gastric-2026-041!", "PatientA-1967!!", "P4t13nt-A-1967", "gastric2026041adenocarcinoma"} {
+		_, err = Build(caseDir, out, Options{Passphrase: guessable, WorkFactor: 10})
+		if !errors.As(err, &weak) || !strings.Contains(err.Error(), "words of the case itself") {
+			t.Errorf("passphrase %q from the case: err = %v", guessable, err)
+		}
+	}
 	strong := "harbor-violet-cactus-lantern-meadow"
 	build(t, caseDir, out, Options{Passphrases: map[string]string{"reviewing-oncologist": strong}})
 	open(t, out, "reviewing-oncologist", strong)
@@ -291,5 +301,52 @@ func TestDefaultReaderAndRecipient(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "o")
 	if _, err := seal.Open(out, seal.Key{Identities: []age.Identity{id}}, dir); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Generated passphrases get seal.GeneratedWorkFactor; given ones, and a
+// stored one edited by hand into something guessable, the given factor.
+func TestWorkFactorByOrigin(t *testing.T) {
+	caseDir, out := setup(t)
+	slotFactor := func() int {
+		t.Helper()
+		page, err := os.ReadFile(filepath.Join(out, "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile(`"key":"([A-Za-z0-9+/=]+)"`).FindSubmatch(page)
+		if m == nil {
+			t.Fatal("no key slot in the unlock page")
+		}
+		raw, err := base64.StdEncoding.DecodeString(string(m[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return seal.SlotWorkFactor(raw)
+	}
+	res := build(t, caseDir, out, Options{WorkFactor: 12})
+	if res.Readers[0].Key != KeyGenerated {
+		t.Fatalf("reader key %q, want generated", res.Readers[0].Key)
+	}
+	if wf := slotFactor(); wf != seal.GeneratedWorkFactor {
+		t.Errorf("generated passphrase: work factor %d, want %d", wf, seal.GeneratedWorkFactor)
+	}
+	open(t, out, "", res.Readers[0].Passphrase)
+
+	build(t, caseDir, out, Options{WorkFactor: 12, Passphrase: "harbor-violet-cactus-lantern-meadow"})
+	if wf := slotFactor(); wf != 12 {
+		t.Errorf("given passphrase: work factor %d, want 12", wf)
+	}
+
+	store := &keystore.Store{Dir: filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "caseport", "keys")}
+	if err := store.Save("gastric-2026-041", map[string]string{"reviewing-oncologist": "Summer2024!-by-hand"}); err != nil {
+		t.Fatal(err)
+	}
+	res = build(t, caseDir, out, Options{WorkFactor: 12, Store: store})
+	if res.Readers[0].Key != KeyStored {
+		t.Fatalf("reader key %q, want stored (case id in the store?)", res.Readers[0].Key)
+	}
+	if wf := slotFactor(); wf != 12 {
+		t.Errorf("hand-edited stored passphrase: work factor %d, want 12", wf)
 	}
 }

@@ -31,6 +31,9 @@ type fixtureFile struct {
 
 type fixtureReader struct {
 	Name, Passphrase string
+	// WorkFactor is the reader's slot's scrypt work factor; 0 is the
+	// fixture's.
+	WorkFactor int
 }
 
 type fixture struct {
@@ -40,6 +43,8 @@ type fixture struct {
 	Readers   []fixtureReader
 	Single    bool
 	MaxInline int64 // single-file: larger attachments are left out; < 0: no limit
+	// WorkFactor is the scrypt work factor of every slot; 0 is seal's default.
+	WorkFactor int
 }
 
 // sealed is where a fixture portal was written.
@@ -67,7 +72,7 @@ func sealFixture(t testing.TB, dir string, f fixture) *sealed {
 	}
 	var readers []seal.Reader
 	for _, r := range f.Readers {
-		readers = append(readers, seal.Reader{Name: r.Name, Passphrase: r.Passphrase})
+		readers = append(readers, seal.Reader{Name: r.Name, Passphrase: r.Passphrase, WorkFactor: r.WorkFactor})
 	}
 	out := &sealed{Dir: dir, Index: filepath.Join(dir, "index.html")}
 	target := dir
@@ -75,7 +80,7 @@ func sealFixture(t testing.TB, dir string, f fixture) *sealed {
 		out.Index = filepath.Join(dir, "portal.html")
 		target = out.Index
 	}
-	if _, err := seal.Seal(tree, readers, target, seal.Options{SingleFile: f.Single, MaxInline: f.MaxInline}); err != nil {
+	if _, err := seal.Seal(tree, readers, target, seal.Options{SingleFile: f.Single, MaxInline: f.MaxInline, WorkFactor: f.WorkFactor}); err != nil {
 		t.Fatalf("seal: %v", err)
 	}
 	out.ID = portalJSON(t, out.Index).Manifest

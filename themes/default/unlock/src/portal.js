@@ -3,7 +3,7 @@
 // folder, or inlined as base64 in a single file), and their decryption with
 // typage. Every cryptographic operation is typage's or WebCrypto's.
 
-import { Decrypter } from "age-encryption";
+import { Decrypter, Encrypter, generateHybridIdentity, identityToRecipient } from "age-encryption";
 
 // PortalError is a failure the page explains to the reader with the string
 // of its kind: "damaged", "load_failed", "folder_from_disk", "missing".
@@ -43,9 +43,6 @@ export function base64Bytes(s) {
 // attachment is never held twice in memory as bytes.
 function base64Stream(text) {
   if (/\s/.test(text)) text = text.replace(/\s+/g, "");
-  // html/template escapes "+" as "&#43;" when it fills a plain string into
-  // the payload's script element (raw text, never unescaped by the parser).
-  if (text.indexOf("&") >= 0) text = text.replace(/&#43;/g, "+");
   const step = 1 << 20; // characters, a multiple of 4
   let pos = 0;
   return new ReadableStream({
@@ -76,24 +73,37 @@ export async function readerSlotID(manifestID, name) {
   return hex;
 }
 
-// Sealed opens the payloads of one portal with its unwrapped identity.
-export class Sealed {
-  constructor(portal, identity, doc) {
+// Payloads reads the sealed payloads of one portal: fetched from p/ID in a
+// folder, or the base64 text of <script id="p-ID"> in a single file. It
+// needs no key, so the unlock page prefetches the payloads it will need
+// first (the manifest, the page, its stylesheet) while the reader types.
+export class Payloads {
+  constructor(portal, doc) {
     this.portal = portal;
     this.doc = doc;
-    this.decrypter = new Decrypter();
-    this.decrypter.addIdentity(identity);
-    this.manifest = null;
+    this.early = new Map(); // id → Promise of the whole age file, prefetched
   }
 
-  // ciphertext returns the age file of payload id as a stream.
-  async ciphertext(id) {
-    if (!/^[a-z2-7]{26}$/.test(id)) throw new PortalError("damaged", "bad payload id " + id);
-    if (this.portal.single) {
-      const el = this.doc.getElementById("p-" + id);
-      if (!el) throw new PortalError("missing", id);
-      return base64Stream(el.textContent);
+  // prefetch starts reading ids now (a folder fetches them into memory; a
+  // single file decodes them), so that after Enter they cost nothing but
+  // their decryption. Failures surface when the payload is used.
+  prefetch(ids) {
+    for (const id of ids) {
+      if (typeof id !== "string" || this.early.has(id)) continue;
+      const p = this.readAll(id);
+      p.catch(() => {});
+      this.early.set(id, p);
     }
+  }
+
+  async readAll(id) {
+    checkID(id);
+    if (this.portal.single) return base64Bytes(inlineText(this.doc, id));
+    const resp = await this.fetch(id);
+    return new Uint8Array(await resp.arrayBuffer());
+  }
+
+  async fetch(id) {
     let resp;
     try {
       resp = await fetch("p/" + id, { credentials: "same-origin", redirect: "error" });
@@ -103,7 +113,62 @@ export class Sealed {
     }
     if (resp.status === 404) throw new PortalError("missing", id);
     if (!resp.ok || !resp.body) throw new PortalError("load_failed", "HTTP " + resp.status);
-    return resp.body;
+    return resp;
+  }
+
+  // stream returns the age file of payload id as a stream: the prefetched
+  // bytes if there are any (used once), else read now.
+  async stream(id) {
+    checkID(id);
+    const early = this.early.get(id);
+    if (early) {
+      this.early.delete(id);
+      return bytesStream(await early);
+    }
+    if (this.portal.single) return base64Stream(inlineText(this.doc, id));
+    return (await this.fetch(id)).body;
+  }
+}
+
+function checkID(id) {
+  if (!/^[a-z2-7]{26}$/.test(id)) throw new PortalError("damaged", "bad payload id " + id);
+}
+
+function inlineText(doc, id) {
+  const el = doc.getElementById("p-" + id);
+  if (!el) throw new PortalError("missing", id);
+  let text = el.textContent;
+  // html/template escapes "+" as "&#43;" when it fills a plain string into
+  // the payload's script element (raw text, never unescaped by the parser).
+  if (text.indexOf("&") >= 0) text = text.replace(/&#43;/g, "+");
+  return text;
+}
+
+function bytesStream(bytes) {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
+
+// Sealed opens the payloads of one portal with its unwrapped identity.
+// payloads is the portal's Payloads (with what it prefetched); without it
+// Sealed reads them itself.
+export class Sealed {
+  constructor(portal, identity, doc, payloads) {
+    this.portal = portal;
+    this.doc = doc;
+    this.payloads = payloads || new Payloads(portal, doc);
+    this.decrypter = new Decrypter();
+    this.decrypter.addIdentity(identity);
+    this.manifest = null;
+  }
+
+  // ciphertext returns the age file of payload id as a stream.
+  async ciphertext(id) {
+    return this.payloads.stream(id);
   }
 
   // decrypt reads payload id to its end, so that age authenticates every
@@ -191,4 +256,18 @@ export class Sealed {
     const parts = await this.decrypt(entry.id, entry.size, onBytes);
     return new Blob(parts, { type: entry.type || "application/octet-stream" });
   }
+}
+
+// warmUp runs typage's hybrid decryption once on a throwaway key, while the
+// reader types: the first run of that code pays for compiling it (a
+// hundred milliseconds and more on a phone), which would otherwise fall
+// after Enter, on the manifest.
+export async function warmUp() {
+  const identity = await generateHybridIdentity();
+  const e = new Encrypter();
+  e.addRecipient(await identityToRecipient(identity));
+  const file = await e.encrypt("warm up");
+  const d = new Decrypter();
+  d.addIdentity(identity);
+  await d.decrypt(file, "text");
 }

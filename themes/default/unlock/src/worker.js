@@ -1,41 +1,78 @@
-// The key-derivation worker: scrypt is deliberately slow (about a second and
-// 256 MiB at work factor 18), so it runs here, off the page's thread, and the
-// page stays responsive and can show progress.
+// The key-derivation worker: scrypt is deliberately slow (work factor 12 for
+// generated passphrases, 18 for given ones: a few milliseconds to a second
+// with a JIT, up to a minute or more without), so it runs here, off the
+// page's thread, and the page stays responsive and can show progress.
 //
-// Message in:  {passphrase, slots: [Uint8Array age file, ...]} in the order to try.
-// Messages out: {type: "trying", n, total}, then one of
-//               {type: "found", identity, slot}, {type: "wrong"},
+// The page starts the worker when it loads and asks for a calibration while
+// the reader types; on Enter it sends the passphrase.
+//
+// Messages in:  {type: "calibrate"}
+//               {type: "derive", passphrase, slots: [Uint8Array age file, ...]}
+//               in the order to try (a message without type is a derive).
+// Messages out: {type: "calibrated", logN, ms} for calibrate;
+//               {type: "trying", n, total, ms} (ms: time spent so far), then
+//               one of {type: "found", identity, slot}, {type: "wrong"},
 //               {type: "error", kind, message} (kind: "damaged" or "out_of_memory").
 
 import { Decrypter } from "age-encryption";
+import { scrypt } from "@noble/hashes/scrypt.js";
 
 export function runWorker(scope) {
   scope.onmessage = async (ev) => {
-    const { passphrase, slots } = ev.data;
-    for (let i = 0; i < slots.length; i++) {
-      scope.postMessage({ type: "trying", n: i + 1, total: slots.length });
-      const d = new Decrypter();
-      d.addPassphrase(passphrase);
-      let identity;
-      try {
-        identity = await d.decrypt(slots[i], "text");
-      } catch (e) {
-        // typage says this when the scrypt stanza does not open with this
-        // passphrase; anything else means the slot itself is malformed.
-        if (/no identity matched/.test(String(e && e.message))) continue;
-        // scrypt needs 256 MiB at once; a phone may refuse it.
-        const kind = e instanceof RangeError ? "out_of_memory" : "damaged";
-        scope.postMessage({ type: "error", kind, message: String(e && e.message) });
-        return;
-      }
-      identity = identity.trim();
-      if (!/^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/.test(identity)) {
-        scope.postMessage({ type: "error", message: "slot does not hold an age identity" });
-        return;
-      }
-      scope.postMessage({ type: "found", identity, slot: i });
+    const m = ev.data || {};
+    if (m.type === "calibrate") {
+      scope.postMessage(Object.assign({ type: "calibrated" }, calibrate()));
       return;
     }
-    scope.postMessage({ type: "wrong" });
+    await derive(scope, m.passphrase, m.slots);
   };
+}
+
+// calibrate times typage's own scrypt (@noble/hashes, with age's r = 8) at
+// N = 2^6, run after run for at least three runs and 30 ms, and keeps the
+// fastest: a JIT compiles the loop after the first runs, which run at an
+// interpreter's speed. With a JIT this costs 30 ms; without one (each run
+// 50–150 ms) three runs.
+function calibrate() {
+  const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
+  const salt = new Uint8Array(16);
+  const logN = 6;
+  const start = now();
+  let best = Infinity;
+  for (let runs = 0; runs < 200 && (runs < 3 || now() - start < 30); runs++) {
+    const t0 = now();
+    scrypt("calibrate", salt, { N: 1 << logN, r: 8, p: 1, dkLen: 32 });
+    best = Math.min(best, now() - t0);
+  }
+  return { logN, ms: Math.max(best, 0.01) };
+}
+
+async function derive(scope, passphrase, slots) {
+  const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
+  const t0 = now();
+  for (let i = 0; i < slots.length; i++) {
+    scope.postMessage({ type: "trying", n: i + 1, total: slots.length, ms: now() - t0 });
+    const d = new Decrypter();
+    d.addPassphrase(passphrase);
+    let identity;
+    try {
+      identity = await d.decrypt(slots[i], "text");
+    } catch (e) {
+      // typage says this when the scrypt stanza does not open with this
+      // passphrase; anything else means the slot itself is malformed.
+      if (/no identity matched/.test(String(e && e.message))) continue;
+      // scrypt needs 256 MiB at once at work factor 18; a phone may refuse it.
+      const kind = e instanceof RangeError ? "out_of_memory" : "damaged";
+      scope.postMessage({ type: "error", kind, message: String(e && e.message) });
+      return;
+    }
+    identity = identity.trim();
+    if (!/^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/.test(identity)) {
+      scope.postMessage({ type: "error", message: "slot does not hold an age identity" });
+      return;
+    }
+    scope.postMessage({ type: "found", identity, slot: i });
+    return;
+  }
+  scope.postMessage({ type: "wrong" });
 }
