@@ -111,6 +111,11 @@ func Previews(archivePath string, archiveSize int64, s *dicomscan.Summary, opt P
 	return set, nil
 }
 
+// MaxFilePixels bounds the pixel data, in bytes (at 16 bits a sample), of
+// one file that Previews reads: a multi-frame file is read whole, so a
+// larger one is left without preview rather than held in memory.
+const MaxFilePixels = 256 << 20
+
 // job is one frame of one file to render.
 type job struct {
 	slice, frame int
@@ -169,13 +174,20 @@ func (sp *SeriesPreview) render(src *archive, se *dicomscan.Series, dir string, 
 			}
 		}()
 	}
-	// One file's frames go to one worker: the file is read once.
+	// One file's frames go to one worker: the file is read once. A file
+	// whose pixel data would not fit the memory bound is left out.
 	for i := 0; i < len(jobs); {
 		k := i
 		for k < len(jobs) && jobs[k].inst.Entry == jobs[i].inst.Entry {
 			k++
 		}
-		work <- jobs[i:k]
+		if int64(jobs[i].inst.Frames)*int64(se.Rows)*int64(se.Columns)*2 > MaxFilePixels {
+			mu.Lock()
+			sp.Failed += k - i
+			mu.Unlock()
+		} else {
+			work <- jobs[i:k]
+		}
 		i = k
 	}
 	close(work)
