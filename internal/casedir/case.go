@@ -54,7 +54,7 @@ type Case struct {
 	Assessments []Assessment
 	// Translations are the [[translations]] of attached records.
 	Translations []Translation
-	Reply       Reply
+	Reply        Reply
 
 	// Questions is questions.md, parsed.
 	Questions Questions
