@@ -92,9 +92,10 @@ func TestReplyOpenAndImport(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Reply of Dr Ng imported: ") {
 		t.Fatalf("reply import: %d %q %q", code, out, errOut)
 	}
-	code, out, _ = runCmd("reply", "import", caseDir, file)
+	stdin = strings.NewReader(sealed)
+	code, out, _ = runCmd("reply", "import", caseDir, "-")
 	if code != 0 || !strings.Contains(out, "Already imported") {
-		t.Errorf("second import: %d %q", code, out)
+		t.Errorf("second import, pasted: %d %q", code, out)
 	}
 	code, out, _ = runCmd("check", caseDir)
 	if code != 0 || strings.Contains(out, "replies/") {
