@@ -86,12 +86,15 @@ func TestEnginesWithoutJIT(t *testing.T) {
 }
 
 // honest reports whether an announced duration is about the real one:
-// within a factor of three, or two seconds.
+// within a factor of four, or two seconds. The page calibrates on a short
+// scrypt at load, and a machine busy with other tests can skew that by 3x
+// either way; what the reader must not see is the old "about a second"
+// for a minute's wait (a factor of 40 and more).
 func honest(said, took float64) bool {
 	if took-said <= 2 && said-took <= 2 {
 		return true
 	}
-	return took <= 3*said && took >= said/3
+	return took <= 4*said && took >= said/4
 }
 
 // estimateReader returns a function that reads the announced seconds from
