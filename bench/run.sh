@@ -245,6 +245,8 @@ if [ -z "$SKIP_BROWSER" ]; then
 	say "6. unlock against StatiCrypt, $ROUNDS rounds"
 	unlock_vs
 fi
+say "6. DICOM previews of a 500-slice CT series beside dcmj2pnm, 1 run"
+gobench dicom -bench Previews500CT -benchtime 1x -count 1 -timeout 30m ./internal/dicomimage
 
 ### RESULTS.md
 say "writing $OUT_MD"
@@ -391,6 +393,23 @@ EOF
 		echo
 		cat "$M/unlock-vs.md"
 	fi
+	cat <<EOF
+
+## 6. DICOM previews
+
+\`go test -run '^\$' -bench Previews500CT -benchtime 1x ./internal/dicomimage\`
+(load average $(cat "$M/dicom.load") at the start): a 500-slice 512×512 CT
+series (synthetic, with noise) previewed in three windows (1,500 images) on
+two workers, beside \`dcmj2pnm\` writing the same 500 slices as PNG in one
+window, two processes at a time. CPU time does not grow with the load.
+
+| what | wall time | CPU time |
+|---|---|---|
+| caseport previews, 3 windows | **$(gomedian dicom BenchmarkPreviews500CT s/series) s** (target < 10 s) | $(gomedian dicom BenchmarkPreviews500CT cpu-s/series) s |
+| dcmj2pnm, 1 window | $(gomedian dicom BenchmarkPreviews500CT s-dcmj2pnm-1-window) s | $(gomedian dicom BenchmarkPreviews500CT cpu-s-dcmj2pnm) s |
+
+Peak heap of the previews: $(gomedian dicom BenchmarkPreviews500CT MiB-peak-heap) MiB; their size: $(gomedian dicom BenchmarkPreviews500CT previews/archive) of the archive's.
+EOF
 	cat <<EOF
 
 ## Commands run

@@ -10,6 +10,8 @@ tools=(
   "java default-jre-headless"   # vnu.jar checks the rendered HTML
   "pdftotext poppler-utils"     # the synthetic PDFs are read back
   "dcmdump dcmtk"               # DICOM made and decoded by a tool we did not write
+  "convert imagemagick"         # images for DCMTK's img2dcm (internal/dicomimage)
+  "zip zip"                     # archives of DCMTK's files (internal/dicomimage)
   "script bsdutils"             # a terminal for the passphrase prompts
   "node nodejs"                 # esbuild, axe-core
 )

@@ -44,6 +44,7 @@ type checkReport struct {
 	Unreferenced []string         `json:"unreferenced"`
 	Untranslated []string         `json:"untranslated,omitempty"`
 	Language     string           `json:"language,omitempty"`
+	Imaging      []imagingJSON    `json:"imaging"`
 }
 
 type problemJSON struct {
@@ -91,7 +92,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	} else {
 		printCheck(stdout, report)
 	}
-	if report.Valid && report.Ready {
+	if report.Valid && report.Ready && len(report.Errors) == 0 {
 		return exitOK
 	}
 	return exitFail
@@ -119,6 +120,7 @@ func check(dir string) (*checkReport, error) {
 	r.Title = cs.Title
 	r.Language = cs.Language
 	r.Warnings = toJSON(append(cs.Warnings, cs.Placeholders...))
+	checkImaging(cs, r)
 	if cs.Unreferenced != nil {
 		r.Unreferenced = cs.Unreferenced
 	}
@@ -170,6 +172,7 @@ func printCheck(w io.Writer, r *checkReport) {
 		return
 	}
 	printProblems("Warnings", r.Warnings)
+	printImaging(w, r)
 	printItems := func(heading string, items []checklist.Item) {
 		fmt.Fprintf(w, "\n%s:\n", heading)
 		for _, it := range items {

@@ -2,6 +2,13 @@
 // project's machines need (no sandbox as root, no background networking on a
 // machine without internet), and records every request the page makes so a
 // test can prove a portal fetched nothing from outside the machine.
+//
+// Beside that Chromium-only Browser, Driver is one engine-neutral browser:
+// Start gives Chromium (DevTools, chromedp), WebKit (WebKitWebDriver with
+// MiniBrowser on an Xvfb display, W3C WebDriver over HTTP) or Firefox ESR
+// (WebDriver BiDi over a websocket), all spoken from Go so that the tests
+// stay plain go test. ForEachEngine runs one scenario in each engine as
+// subtests named by the engine, so a failure names it.
 package browsertest
 
 import (
@@ -62,23 +69,7 @@ func New(t testing.TB, extra ...chromedp.ExecAllocatorOption) *Browser {
 	if err != nil {
 		t.Fatalf("chromium profile folder: %v", err)
 	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.UserDataDir(profile),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("no-pings", true),
-		chromedp.WindowSize(1280, 900),
-	}
+	opts := chromiumOptions(path, profile)
 	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
@@ -112,6 +103,27 @@ func New(t testing.TB, extra ...chromedp.ExecAllocatorOption) *Browser {
 		}
 	})
 	return b
+}
+
+// chromiumOptions are the flags every test Chromium runs with.
+func chromiumOptions(path, profile string) []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.UserDataDir(profile),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("no-pings", true),
+		chromedp.WindowSize(1280, 900),
+	}
 }
 
 // Run runs chromedp actions with a deadline, failing t on error.

@@ -69,6 +69,7 @@ type imagingView struct {
 	Anchor  string
 	Stale   bool
 	AgeDays int
+	DICOM   *dicomView // what the images archive's headers say; nil without one
 }
 
 type pathologyView struct {

@@ -43,6 +43,9 @@ type Options struct {
 	// zero Date means the current date. The unlock script counts again
 	// from the reader's clock, and the page says which day it counted on.
 	Today casedir.Date
+	// PreviewDir is a folder for the preview images of DICOM series; the
+	// caller removes it once the tree is sealed. No previews without it.
+	PreviewDir string
 }
 
 // CSP is the Content-Security-Policy of index.html: the page needs its own
@@ -118,6 +121,7 @@ func Render(c *casedir.Case, opt Options) (*portal.Tree, error) {
 	}
 	p.md.tableLabel = s.T("table_label")
 	p.build()
+	p.scanDICOM(tree, opt.PreviewDir)
 
 	t, err := parseTemplates(own.Templates, p)
 	if err != nil {

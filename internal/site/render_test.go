@@ -19,7 +19,7 @@ func TestLeakScanRealRender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tree, err := render.Render(c, render.Options{})
+	tree, err := render.Render(c, render.Options{PreviewDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestExampleCases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tree, err := render.Render(c, render.Options{})
+			tree, err := render.Render(c, render.Options{PreviewDir: t.TempDir()})
 			if err != nil {
 				t.Fatal(err)
 			}

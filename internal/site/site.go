@@ -180,6 +180,13 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	}
 	lap(&tm.Keys)
 
+	// DICOM previews are written to a private temporary folder, sealed from
+	// there, and removed with it.
+	previews, err := os.MkdirTemp("", "caseport-previews-")
+	if err != nil {
+		return nil, fmt.Errorf("rendering case %s: %w", c.ID, err)
+	}
+	defer os.RemoveAll(previews)
 	renderCase, sealTree := opt.render, opt.seal
 	if renderCase == nil {
 		renderCase = render.Render
@@ -187,7 +194,7 @@ func buildLoaded(c *casedir.Case, out string, opt Options) (*Result, error) {
 	if sealTree == nil {
 		sealTree = seal.Seal
 	}
-	tree, err := renderCase(c, render.Options{ThemesDir: opt.ThemesDir, Files: opt.Files})
+	tree, err := renderCase(c, render.Options{ThemesDir: opt.ThemesDir, Files: opt.Files, PreviewDir: previews})
 	if err != nil {
 		return nil, fmt.Errorf("rendering case %s: %w", c.ID, err)
 	}

@@ -26,7 +26,8 @@ const (
 	implementationVersion  = "CASEPORT_SYNTH"
 )
 
-// SliceSize is the width and height in pixels of every slice written.
+// SliceSize is the width and height in pixels of a slice, unless Study.Size
+// says otherwise.
 const SliceSize = 16
 
 // Study describes a synthetic imaging study. Every UID is derived from Seed,
@@ -44,6 +45,14 @@ type Study struct {
 	Accession   string
 	Slices      int     // number of slices; at least 1
 	Thickness   float64 // slice thickness and spacing in mm; 5 when 0
+	Size        int     // width and height of a slice in pixels; SliceSize when 0
+}
+
+func (s Study) size() int {
+	if s.Size > 0 {
+		return s.Size
+	}
+	return SliceSize
 }
 
 func (s Study) sopClass() (string, error) {
@@ -81,7 +90,7 @@ func (s Study) uid(parts ...any) string {
 
 // DICOMSlice writes slice index (0-based) of the study as a DICOM Part 10
 // file: the 128-byte preamble, "DICM", the file meta group, then the data set
-// in explicit VR little endian, with a SliceSize×SliceSize 12-bit image of a
+// in explicit VR little endian, with a square 12-bit image (Study.Size) of a
 // round body with a lesion whose size changes from slice to slice.
 func DICOMSlice(w io.Writer, s Study, index int) error {
 	class, err := s.sopClass()
@@ -144,9 +153,9 @@ func DICOMSlice(w io.Writer, s Study, index int) error {
 	ds.str(0x0020, 0x1041, "DS", ds.decimal(z))
 	ds.u16(0x0028, 0x0002, 1)
 	ds.str(0x0028, 0x0004, "CS", "MONOCHROME2")
-	ds.u16(0x0028, 0x0010, SliceSize)
-	ds.u16(0x0028, 0x0011, SliceSize)
-	ds.str(0x0028, 0x0030, "DS", `20\20`)
+	ds.u16(0x0028, 0x0010, uint16(s.size()))
+	ds.u16(0x0028, 0x0011, uint16(s.size()))
+	ds.str(0x0028, 0x0030, "DS", ds.decimal(320/float64(s.size()))+`\`+ds.decimal(320/float64(s.size())))
 	ds.u16(0x0028, 0x0100, 16)
 	ds.u16(0x0028, 0x0101, 12)
 	ds.u16(0x0028, 0x0102, 11)
@@ -160,7 +169,7 @@ func DICOMSlice(w io.Writer, s Study, index int) error {
 		ds.str(0x0028, 0x1050, "DS", "600")
 		ds.str(0x0028, 0x1051, "DS", "1200")
 	}
-	ds.bytes(0x7fe0, 0x0010, "OW", pixels(index, s.Slices))
+	ds.bytes(0x7fe0, 0x0010, "OW", pixels(index, s.Slices, s.size()))
 
 	bw := bufio.NewWriter(w)
 	bw.Write(make([]byte, 128))
@@ -205,21 +214,24 @@ func DICOMZip(w io.Writer, s Study) error {
 // pixels draws slice index of count: an oval body of soft tissue in air with
 // a brighter lesion that is largest in the middle slice. Values are stored
 // 12-bit; with the CT rescale they read as Hounsfield units.
-func pixels(index, count int) []byte {
-	out := make([]byte, 2*SliceSize*SliceSize)
+func pixels(index, count, size int) []byte {
+	out := make([]byte, 2*size*size)
+	// The drawing is made on a 16×16 grid; a larger slice samples it finer.
+	scale := float64(SliceSize) / float64(size)
 	mid := float64(count-1) / 2
 	lesion := 3.0 - 2.5*math.Abs(float64(index)-mid)/math.Max(mid, 1)
-	for y := range SliceSize {
-		for x := range SliceSize {
-			dx, dy := float64(x)-7.5, float64(y)-7.5
+	for y := range size {
+		for x := range size {
+			gx, gy := (float64(x)+0.5)*scale-0.5, (float64(y)+0.5)*scale-0.5
+			dx, dy := gx-7.5, gy-7.5
 			v := 24 // air, -1000 HU
 			if dx*dx/49+dy*dy/30 <= 1 {
 				v = 1064 // soft tissue, 40 HU
 			}
-			if lx, ly := float64(x)-10, float64(y)-7; lx*lx+ly*ly <= lesion*lesion {
+			if lx, ly := gx-10, gy-7; lx*lx+ly*ly <= lesion*lesion {
 				v = 1144 // enhancing lesion, 120 HU
 			}
-			binary.LittleEndian.PutUint16(out[2*(y*SliceSize+x):], uint16(v))
+			binary.LittleEndian.PutUint16(out[2*(y*size+x):], uint16(v))
 		}
 	}
 	return out

@@ -14,6 +14,7 @@ import { el, logError } from "./dom.js";
 import { wireAttachments } from "./attachments.js";
 import { portalName, lookup, baseName } from "./names.js";
 import { recountDays } from "./dates.js";
+import { initViewers } from "./viewer.js";
 
 const dropped = "script, noscript, iframe, frame, frameset, object, embed, applet, base, meta, link:not([rel~=stylesheet i]), template, portal";
 
@@ -165,6 +166,7 @@ function swapIn(doc, parsed, sheets, bar, toast, t) {
   while (parsed.body.firstChild) frag.append(doc.adoptNode(parsed.body.firstChild));
   recountDays(frag, parsed.documentElement.getAttribute("lang") || lang, new Date());
   body.insertBefore(frag, before);
+  initViewers(doc, body, (name) => (lookup(m.files, name) ? sealed.blob(lookup(m.files, name)) : Promise.reject(new Error(name))));
   body.insertBefore(toast, before);
   body.classList.remove("cp-locked");
   for (const a of Array.from(parsed.body.attributes)) {
