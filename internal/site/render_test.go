@@ -3,6 +3,7 @@ package site
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/caseport/caseport/internal/casedir"
@@ -73,6 +74,16 @@ func TestExampleCases(t *testing.T) {
 				t.Fatal(err)
 			}
 			needles := append(sealtest.Needles(tree), sealtest.CaseNeedles(c)...)
+			// The example's DICOM archive has previews, which the leak scan covers.
+			previews := 0
+			for _, a := range tree.Attachments {
+				if strings.HasPrefix(a.Name, "dicom/") {
+					previews++
+				}
+			}
+			if previews == 0 {
+				t.Error("no DICOM preview in the portal")
+			}
 			pass := map[string]string{}
 			for _, single := range []bool{false, true} {
 				o := out
