@@ -164,9 +164,8 @@ function swapIn(doc, parsed, sheets, bar, toast, t) {
   body.insertBefore(bar, before);
   const frag = doc.createDocumentFragment();
   while (parsed.body.firstChild) frag.append(doc.adoptNode(parsed.body.firstChild));
-  recountDays(frag, parsed.documentElement.getAttribute("lang") || lang, new Date());
+  recountDays(frag, parsed.documentElement.getAttribute("lang") || doc.documentElement.lang, new Date());
   body.insertBefore(frag, before);
-  initViewers(doc, body, (name) => (lookup(m.files, name) ? sealed.blob(lookup(m.files, name)) : Promise.reject(new Error(name))));
   body.insertBefore(toast, before);
   body.classList.remove("cp-locked");
   for (const a of Array.from(parsed.body.attributes)) {
@@ -230,6 +229,11 @@ export async function showPage(doc, sealed, t, lock, options) {
   const attachments = markLinks(doc, parsed, m, t);
   const { bar, toast } = chrome(doc, t, lock);
   swapIn(doc, parsed, sheets, bar, toast, t);
+  // The DICOM viewers decrypt their slices on demand, by portal name.
+  initViewers(doc, doc.body, (name) => {
+    const entry = lookup(m.files, name);
+    return entry ? sealed.blob(entry) : Promise.reject(new Error("no file " + name));
+  });
   focusTarget(doc);
   for (const [e, entry] of pending) {
     assets.url(entry).then((url) => e.setAttribute("src", url), (err) => logError("image", err));
