@@ -228,8 +228,14 @@ func TestBuildRefusesPlaceholders(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a refused build wrote %s", out)
 	}
-	if code, _, stderr := runCmd("build", dir, "-o", out, "--allow-placeholders"); code != exitOK {
-		t.Fatalf("--allow-placeholders: exit %d: %s", code, stderr)
+	// A case straight from "new" has no reports yet: not ready either.
+	code, _, stderr = runCmd("build", dir, "-o", out, "--allow-placeholders")
+	if code != exitFail || !strings.Contains(stderr, "not ready to build") || !strings.Contains(stderr, "A pathology report") {
+		t.Fatalf("--allow-placeholders alone: exit %d, stderr:\n%s", code, stderr)
+	}
+	code, stdout, stderr := runCmd("build", dir, "-o", out, "--allow-placeholders", "--allow-incomplete")
+	if code != exitOK || !strings.Contains(stdout, "built with --allow-incomplete") {
+		t.Fatalf("--allow-placeholders --allow-incomplete: exit %d: %s%s", code, stdout, stderr)
 	}
 }
 
