@@ -246,20 +246,27 @@ func (t *table) integer(k string, required bool, min, max int64) (n int, ok bool
 	return int(i), true
 }
 
-// number reads an integer or decimal number greater than min and at most max.
-func (t *table) number(k string, min, max float64) float64 {
+// float reads an integer or decimal number; ok is false when k is absent
+// or not a number (reported).
+func (t *table) float(k string) (f float64, ok bool) {
 	v, ok := t.get(k)
 	if !ok {
-		return 0
+		return 0, false
 	}
-	var f float64
 	switch v := v.(type) {
 	case int64:
-		f = float64(v)
+		return float64(v), true
 	case float64:
-		f = v
-	default:
-		t.errorf(k, "expected a number without quotes, found %s", typeName(v))
+		return v, true
+	}
+	t.errorf(k, "expected a number without quotes, found %s", typeName(v))
+	return 0, false
+}
+
+// number reads an integer or decimal number greater than min and at most max.
+func (t *table) number(k string, min, max float64) float64 {
+	f, ok := t.float(k)
+	if !ok {
 		return 0
 	}
 	if math.IsNaN(f) || f <= min || f > max {

@@ -387,19 +387,12 @@ func (l *loader) decodeCourse(c *Case, root *table) {
 
 // assessmentValue reads an assessment's value against the scale of its kind.
 func assessmentValue(t *table, kind string) float64 {
-	v, ok := t.get("value")
-	if !ok {
+	if _, ok := t.m["value"]; !ok {
 		t.missing("value", "a number (ECOG 0-5, Karnofsky 0-100, weight in kg, height in cm)")
 		return 0
 	}
-	var f float64
-	switch v := v.(type) {
-	case int64:
-		f = float64(v)
-	case float64:
-		f = v
-	default:
-		t.errorf("value", "expected a number without quotes, found %s", typeName(v))
+	f, ok := t.float("value")
+	if !ok {
 		return 0
 	}
 	switch kind {
