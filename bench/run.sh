@@ -63,8 +63,8 @@ unlock_vs() {
 
 \`go test -run '^\$' -bench 'BenchmarkUnlockVsStatiCrypt|BenchmarkUnlockJitless|BenchmarkGivenVsBareTypage' -benchtime ${ROUNDS}x ./internal/unlocktest\`
 on $(date -u '+%Y-%m-%d %H:%M UTC'), Debian Chromium headless. **Load average (1, 5, 15 min) $load0 at the
-start and $load1 at the end, on $(nproc) cores: the machine was shared and
-loaded, and every figure here is slower than on an idle machine.** Medians
+start and $load1 at the end, on $(nproc) cores** (above about 1, other work
+shared the machine and every figure is slower than on an idle one). Medians
 of $ROUNDS rounds; in the first table caseport and StatiCrypt alternate in
 one Chromium session. The same page, $(v BenchmarkUnlockVsStatiCrypt page-bytes) bytes (a synthetic case page and
 its stylesheet), in both. Enter is pressed 300 ms after the page loads (a
