@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/caseport/caseport/internal/browsertest"
 	"github.com/caseport/caseport/internal/keystore"
@@ -41,8 +42,11 @@ func TestEnginesReplySealed(t *testing.T) {
 		if err := pg.Type(`[data-reply-question="Q1"]`, answer); err != nil {
 			t.Fatal(err)
 		}
-		pg.click(t, `[data-reply-action="seal"]`)
-		pg.waitFor(t, "the sealed reply", `document.querySelector("[data-reply-output]").value.includes("-----END AGE ENCRYPTED FILE-----")`)
+		// The button's own click(), not a click at its coordinates: those
+		// can land elsewhere while the images above are still being
+		// decrypted and the page grows (seen in Firefox under load).
+		pg.eval(t, `(() => { const b = document.querySelector('[data-reply-action="seal"]'); b.focus(); b.click(); return true })()`, nil)
+		browsertest.WaitFor(t, pg, "the sealed reply", `document.querySelector("[data-reply-output]").value.includes("-----END AGE ENCRYPTED FILE-----")`, 90*time.Second)
 		var armored string
 		pg.eval(t, `document.querySelector("[data-reply-output]").value`, &armored)
 		doc, _, err := reply.Open(strings.NewReader(armored), coordinator)
